@@ -1,0 +1,29 @@
+/** The one shape app code sees, whichever database (embedded PGlite or a server) is behind it. */
+
+export type Row = Record<string, unknown>;
+
+/** Runs one parameterised statement inside the caller's transaction and returns its rows. */
+export type Query = <T extends Row = Row>(text: string, params?: unknown[]) => Promise<T[]>;
+
+/** Verified JWT claims, as ARCHITECTURE §6 defines them; RLS reads them through `auth.jwt()`. */
+export interface Claims {
+  sub: string;
+  role: "authenticated";
+  app_metadata: { tenant_id: string; user_role: string };
+  [claim: string]: unknown;
+}
+
+export type DbKind = "embedded" | "postgres";
+
+export interface Db {
+  readonly kind: DbKind;
+  /** A transaction as role `anon`, with no claims. */
+  asAnon<T>(work: (q: Query) => Promise<T>): Promise<T>;
+  /** A transaction as role `authenticated` with the caller's verified claims. */
+  asUser<T>(claims: Claims, work: (q: Query) => Promise<T>): Promise<T>;
+  /** A transaction as `service_role` (bypasses RLS): webhooks, jobs and exports only. */
+  asService<T>(work: (q: Query) => Promise<T>): Promise<T>;
+  /** Calls `onNotify` for every NOTIFY on `channel`; resolves to a function that stops listening. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
