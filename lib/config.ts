@@ -1,0 +1,97 @@
+/**
+ * The one place configuration is read (ARCHITECTURE §8). Every variable is validated here;
+ * a wrong value stops start-up with a message naming the variable. Defaults make a fresh
+ * clone start with no variables at all.
+ */
+import { z } from "zod";
+
+const postgresUrl = z.string().refine((value) => {
+  try {
+    return /^postgres(ql)?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, "must be a postgres:// URL");
+
+const schema = z.object({
+  APP_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_WEB_URL: postgresUrl.optional(),
+  DATABASE_JOBS_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: z.string().min(1).default(".data"),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+});
+
+/** The variables this module reads, with their meaning: the README's table is built from this. */
+export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
+  APP_ENV: "development | test | production; production refuses the embedded database",
+  PORT: "HTTP port (0 picks a free one)",
+  DATABASE_URL:
+    "owner connection of a PostgreSQL server or Supabase project; unset → embedded PGlite",
+  DATABASE_WEB_URL: "login for people's requests (default: DATABASE_URL as user elymica_web)",
+  DATABASE_JOBS_URL: "login for service work (default: DATABASE_URL as user elymica_jobs)",
+  DATABASE_POOL_SIZE: "connections per pool on a server",
+  DATA_DIR: "where the embedded database and local files live",
+  BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
+};
+
+export type DatabaseConfig =
+  | { kind: "embedded"; dataDir: string }
+  | { kind: "postgres"; ownerUrl: string; webUrl: string; jobsUrl: string; poolSize: number };
+
+export interface Config {
+  env: "development" | "test" | "production";
+  port: number;
+  dataDir: string;
+  bodyLimitBytes: number;
+  database: DatabaseConfig;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** `DATABASE_URL` with its user replaced by one of the bootstrap's logins, password dropped. */
+export function withLogin(url: string, user: string): string {
+  const parsed = new URL(url);
+  parsed.username = user;
+  parsed.password = "";
+  return parsed.toString();
+}
+
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(
+    Object.keys(configVariables).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const vars = parsed.data;
+  if (vars.APP_ENV === "production" && !vars.DATABASE_URL) {
+    throw new ConfigError(
+      "Invalid configuration:\n  DATABASE_URL: required when APP_ENV=production " +
+        "(the embedded database is for development only)",
+    );
+  }
+  const database: DatabaseConfig = vars.DATABASE_URL
+    ? {
+      kind: "postgres",
+      ownerUrl: vars.DATABASE_URL,
+      webUrl: vars.DATABASE_WEB_URL ?? withLogin(vars.DATABASE_URL, "elymica_web"),
+      jobsUrl: vars.DATABASE_JOBS_URL ?? withLogin(vars.DATABASE_URL, "elymica_jobs"),
+      poolSize: vars.DATABASE_POOL_SIZE,
+    }
+    : { kind: "embedded", dataDir: `${vars.DATA_DIR}/pgdata` };
+  return {
+    env: vars.APP_ENV,
+    port: vars.PORT,
+    dataDir: vars.DATA_DIR,
+    bodyLimitBytes: vars.BODY_LIMIT_BYTES,
+    database,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Embedded PGlite, in-process (not through pglite-socket, which serves one connection and
+ * breaks LISTEN — stack-notes). PGlite is single-session, so transactions queue on it; its lock
+ * is held across every `await` inside one, so never do other I/O inside a transaction.
+ */
+import { type Extensions, PGlite, types } from "@electric-sql/pglite";
+import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
+import type { Claims, Db, Query } from "./types.ts";
+import type { OwnerSession, OwnerTransaction } from "./owner.ts";
+import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
+import { toDbError } from "./errors.ts";
+
+interface Queryable {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(script: string): Promise<unknown>;
+}
+
+export interface EmbeddedOptions {
+  /** A directory to persist to; omitted → in memory (tests). */
+  dataDir?: string;
+  /** Load pgTAP (tests only: it costs start-up time and is no use to the app). */
+  pgtap?: boolean;
+}
+
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
+  { db: Db; owner: OwnerSession }
+> {
+  const extensions: Extensions = { pgcrypto };
+  if (options.pgtap) extensions.pgtap = (await import("@electric-sql/pglite-pgtap")).pgtap;
+  const pg = await PGlite.create({
+    dataDir: options.dataDir,
+    extensions,
+    // Same JavaScript types as postgres.js returns on a server: 64-bit integers and numerics
+    // as strings (no silent precision loss in money and counts).
+    parsers: { [types.INT8]: (x: string) => x, [types.NUMERIC]: (x: string) => x },
+  });
+
+  const queryOn = (target: Queryable): Query => async (text, params = []) => {
+    try {
+      return (await target.query(text, params)).rows as never;
+    } catch (error) {
+      throw toDbError(error);
+    }
+  };
+  const execOn = (target: Queryable) => async (script: string) => {
+    try {
+      await target.exec(script);
+    } catch (error) {
+      throw toDbError(error);
+    }
+  };
+
+  const asRole = async <T>(
+    role: ApiRole,
+    claims: Claims | null,
+    work: (q: Query) => Promise<T>,
+  ) => {
+    try {
+      return await pg.transaction(async (tx) => {
+        await tx.query(SESSION_SETUP, sessionParams(role, claims));
+        return await work(queryOn(tx));
+      });
+    } catch (error) {
+      throw toDbError(error);
+    }
+  };
+
+  const db: Db = {
+    kind: "embedded",
+    asAnon: (work) => asRole("anon", null, work),
+    asUser: (claims, work) => asRole("authenticated", claims, work),
+    asService: (work) => asRole("service_role", null, work),
+    async listen(channel, onNotify) {
+      const unlisten = await pg.listen(channel, onNotify);
+      return () => unlisten();
+    },
+    close: () => pg.close(),
+  };
+
+  const owner: OwnerSession = {
+    exec: execOn(pg),
+    query: queryOn(pg),
+    async transaction(work) {
+      try {
+        return await pg.transaction((tx) => {
+          const session: OwnerTransaction = { exec: execOn(tx), query: queryOn(tx) };
+          return work(session);
+        });
+      } catch (error) {
+        throw toDbError(error);
+      }
+    },
+    // The app and the owner share one PGlite; closing is the Db's job.
+    close: () => Promise.resolve(),
+  };
+  return { db, owner };
+}
