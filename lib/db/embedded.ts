@@ -5,14 +5,14 @@
  */
 import { type Extensions, PGlite, types } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
-import type { Claims, Db, Query } from "./types.ts";
+import type { Claims, Db, Query, Row } from "./types.ts";
 import type { OwnerSession, OwnerTransaction } from "./owner.ts";
 import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
 import { toDbError } from "./errors.ts";
 
 interface Queryable {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  exec(script: string): Promise<unknown>;
+  exec(script: string): Promise<{ rows: Row[] }[]>;
 }
 
 export interface EmbeddedOptions {
@@ -44,7 +44,7 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
   };
   const execOn = (target: Queryable) => async (script: string) => {
     try {
-      await target.exec(script);
+      return (await target.exec(script)).map((result) => result.rows);
     } catch (error) {
       throw toDbError(error);
     }

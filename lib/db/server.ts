@@ -4,7 +4,7 @@
  * `service_role`, so an injection in a page can never reach service powers.
  */
 import postgres from "postgres";
-import type { Claims, Db, Query } from "./types.ts";
+import type { Claims, Db, Query, Row } from "./types.ts";
 import type { OwnerSession } from "./owner.ts";
 import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
 import { toDbError } from "./errors.ts";
@@ -105,10 +105,14 @@ export function openOwner(url: string): OwnerSession {
       throw toDbError(error);
     }
   };
-  // Without parameters postgres.js uses the simple protocol, which takes several statements.
+  // Without parameters postgres.js uses the simple protocol, which takes several statements;
+  // it answers one row list per statement, or a bare row list when there was only one.
   const exec = (target: Sql | postgres.TransactionSql) => async (script: string) => {
     try {
-      await target.unsafe(script);
+      const result = await target.unsafe(script);
+      return result.length > 0 && Array.isArray(result[0])
+        ? Array.from(result as unknown as Row[][], plainRows)
+        : [plainRows(result)];
     } catch (error) {
       throw toDbError(error);
     }
