@@ -83,23 +83,28 @@ Deno.test("each entry point runs as its role with its claims", async () => {
 Deno.test("50 concurrent requests each see only their own claims", async () => {
   await withDatabase(async ({ db }) => {
     const subs = Array.from({ length: 50 }, () => crypto.randomUUID());
-    const seen = await Promise.all(subs.map((sub, i) =>
-      i % 5 === 0
-        ? db.asAnon((q) => q<{ uid: string | null }>("select auth.uid() as uid")).then(([r]) =>
-          r.uid
-        )
-        : db.asUser(claims(sub), (q) => q<{ uid: string }>("select auth.uid() as uid")).then((
-          [r],
-        ) => r.uid)
-    ));
+    const seen = await Promise.all(
+      subs.map((sub, i) =>
+        i % 5 === 0
+          ? db.asAnon((q) => q<{ uid: string | null }>("select auth.uid() as uid")).then(([r]) =>
+            r.uid
+          )
+          : db.asUser(claims(sub), (q) => q<{ uid: string }>("select auth.uid() as uid")).then((
+            [r],
+          ) => r.uid)
+      ),
+    );
     seen.forEach((uid, i) => assert.equal(uid, i % 5 === 0 ? null : subs[i]));
   });
 });
 
 Deno.test("claims set without is_local do not outlive the request that set them", async () => {
   await withDatabase(async ({ db }) => {
-    await db.asUser(claims(crypto.randomUUID()), (q) =>
-      q(`select set_config('request.jwt.claims', '{"sub":"${crypto.randomUUID()}"}', false)`));
+    await db.asUser(
+      claims(crypto.randomUUID()),
+      (q) =>
+        q(`select set_config('request.jwt.claims', '{"sub":"${crypto.randomUUID()}"}', false)`),
+    );
     const [next] = await db.asAnon((q) => q("select auth.uid() as uid"));
     assert.equal(next.uid, null);
   });

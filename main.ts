@@ -1,0 +1,64 @@
+/**
+ * `deno task start`: read the configuration, bring the database up to date (seeding an empty
+ * embedded one with the demo schools), build the islands and serve.
+ */
+import freshConfig from "./fresh.config.ts";
+import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
+import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
+import { seedIfEmpty } from "./lib/db/seed.ts";
+import { createApp } from "./lib/fresh/mod.ts";
+import type { State } from "./lib/state.ts";
+import { demoSignInsText } from "./lib/demo.ts";
+import { log } from "./lib/log.ts";
+
+export async function start(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
+  const { db, owner } = await openDatabase(config.database);
+  let server: Deno.HttpServer | undefined;
+  try {
+    const migrations = await prepareDatabase(owner);
+    const seeded = config.database.kind === "embedded" && await seedIfEmpty(owner);
+    await owner.close();
+    log.info("database ready", {
+      db: db.kind,
+      migrations: migrations.total,
+      newlyApplied: migrations.applied,
+      seeded,
+    });
+    const app = await createApp<State>({
+      rootDir: freshConfig.rootDir,
+      state: { db },
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+    server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const url = `http://localhost:${server.addr.port}/`;
+  return {
+    url,
+    async stop() {
+      await server.shutdown();
+      await db.close();
+    },
+  };
+}
+
+if (import.meta.main) {
+  try {
+    const config = loadConfig();
+    const running = await start(config);
+    console.log(`\nElymica is running at ${running.url}\n\n${demoSignInsText()}\n`);
+    const stop = async () => {
+      await running.stop();
+      Deno.exit(0);
+    };
+    Deno.addSignalListener("SIGINT", stop);
+    Deno.addSignalListener("SIGTERM", stop);
+  } catch (error) {
+    // Configuration and migration errors are written for people: show them without a trace.
+    const message = error instanceof ConfigError ? error.message : (error as Error).message;
+    console.error(`Elymica could not start.\n${message}`);
+    Deno.exit(1);
+  }
+}
