@@ -1,0 +1,93 @@
+/**
+ * Renders a page inside the `_app` shell to a complete HTML document: twind CSS for exactly
+ * the classes in the markup, and island scripts only when the page used an island (a page
+ * without islands ships no `<script>` at all). Every inline tag carries the request's nonce.
+ */
+import { type ComponentType, h } from "preact";
+import { renderToString } from "preact-render-to-string";
+import { extract, twind, virtual } from "@twind/core";
+import presetTailwind from "@twind/preset-tailwind";
+import { collectIslands, IslandCollector } from "./island_hook.ts";
+import type { IslandBundles } from "./island_build.ts";
+import { payloadToScriptText, PROPS_SCRIPT_ID } from "./props_codec.ts";
+import type { PageProps } from "./types.ts";
+
+// One twind instance for the process: extract() snapshots and restores it around each page.
+const tw = twind({ presets: [presetTailwind()] }, virtual());
+
+// The wrapper must not become a box: layout sees the island's own elements.
+const ISLAND_CSS = "preact-island{display:contents}";
+
+export type AnyPageProps = PageProps<unknown, unknown>;
+export type RenderProps = Omit<AnyPageProps, "Component">;
+/** Renders `Page` with `props` (nonce read from `props.state.nonce`) into an HTML response. */
+export type RenderPage = (
+  Page: ComponentType<AnyPageProps>,
+  props: RenderProps,
+  init?: { status?: number; headers?: HeadersInit },
+) => Response;
+
+export function createPageRenderer(
+  Shell: ComponentType<AnyPageProps> = DefaultShell,
+  bundles: IslandBundles | null,
+): RenderPage {
+  return (Page, props, init) => {
+    const nonce = attr(String((props.state as { nonce?: string })?.nonce ?? ""));
+    const collector = new IslandCollector();
+    const Component = () => h(Page, { ...props, Component: Empty });
+    const markup = renderToString(collectIslands(collector, h(Shell, { ...props, Component })));
+    const { html, css } = extract(markup, tw);
+    const usesIslands = collector.used.size > 0;
+    const style = `<style nonce="${nonce}">${css}${usesIslands ? ISLAND_CSS : ""}</style>`;
+    const scripts = usesIslands && bundles ? islandScripts(collector, bundles, nonce) : "";
+    const doc = insertBefore(insertBefore(html, "</head>", style), "</body>", scripts);
+    const headers = new Headers(init?.headers);
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    return new Response("<!DOCTYPE html>" + doc, { status: init?.status ?? 200, headers });
+  };
+}
+
+/** The props JSON plus one module script importing the runtime and only the islands used. */
+function islandScripts(collector: IslandCollector, bundles: IslandBundles, nonce: string): string {
+  const names = [...collector.used];
+  const imports = names
+    .map((name, i) => `import i${i} from ${JSON.stringify(bundles.islandUrls.get(name))};`)
+    .join("");
+  const map = names.map((name, i) => `${JSON.stringify(name)}:i${i}`).join(",");
+  return `<script type="application/json" id="${PROPS_SCRIPT_ID}" nonce="${nonce}">` +
+    `${payloadToScriptText(collector.payload)}</script>` +
+    `<script type="module" nonce="${nonce}">import{boot}from${
+      JSON.stringify(bundles.runtimeUrl)
+    };` +
+    `${imports}boot({${map}})</script>`;
+}
+
+/** Inserts before the last `marker` (or at the end / start if the shell has none). */
+function insertBefore(html: string, marker: string, text: string): string {
+  if (!text) return html;
+  const at = html.lastIndexOf(marker);
+  if (at === -1) return marker === "</head>" ? text + html : html + text;
+  return html.slice(0, at) + text + html.slice(at);
+}
+
+function attr(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+}
+
+function Empty() {
+  return null;
+}
+
+function DefaultShell({ Component }: AnyPageProps) {
+  return h(
+    "html",
+    { lang: "en" },
+    h(
+      "head",
+      null,
+      h("meta", { charset: "utf-8" }),
+      h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
+    ),
+    h("body", null, h(Component, null)),
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * The per-request state every route, page and middleware sees, declared once (Fresh's
+ * `define` pattern), so `ctx.state.db` is typed everywhere without casts.
+ */
+import type { Db } from "./db/types.ts";
+import { createDefine } from "./fresh/mod.ts";
+
+export interface State {
+  /** From X-Request-Id when sane, else generated; echoed in the response and in every log line. */
+  requestId: string;
+  /** This request's CSP nonce: put it on any inline <script>/<style> a page adds itself. */
+  nonce: string;
+  /** The reader's "low-data mode" choice (cookie low_data=1), for 3G and prepaid bundles. */
+  lowData: boolean;
+  db: Db;
+}
+
+export const define = createDefine<State>();
