@@ -101,7 +101,7 @@ create table public.tenants (
     constraint tenants_country_check check (country ~ '^[A-Z]{2}$'),
   currency text not null
     constraint tenants_currency_check check (currency ~ '^[A-Z]{3}$'),
-  timezone text not null default 'Africa/Nairobi'
+  timezone text not null
     constraint tenants_timezone_check check (private.is_valid_timezone(timezone)),
   plan public.tenant_plan not null default 'starter',
   user_limit integer

@@ -1,6 +1,6 @@
 -- Schools: checks on the row, who reads and updates which school, nobody changes a school's id.
 begin;
-select plan(26);
+select plan(27);
 
 select tests.create_school('school-a');
 select tests.create_school('school-b');
@@ -10,15 +10,15 @@ select tests.create_person(tests.school_id('school-b'), 'admin', 'admin@b.test')
 
 -- The row's own checks (as owner)
 select throws_ok(
-  $$ insert into public.tenants (name, slug, country, currency) values ('Bad', 'Bad Slug', 'KE', 'KES') $$,
+  $$ insert into public.tenants (name, slug, country, currency, timezone) values ('Bad', 'Bad Slug', 'KE', 'KES', 'Africa/Nairobi') $$,
   '23514', null, 'a slug must be lowercase letters, digits and hyphens'
 );
 select throws_ok(
-  $$ insert into public.tenants (name, slug, country, currency) values ('Bad', 'bad', 'Kenya', 'KES') $$,
+  $$ insert into public.tenants (name, slug, country, currency, timezone) values ('Bad', 'bad', 'Kenya', 'KES', 'Africa/Nairobi') $$,
   '23514', null, 'a country must be an ISO 3166 alpha-2 code'
 );
 select throws_ok(
-  $$ insert into public.tenants (name, slug, country, currency) values ('Bad', 'bad', 'KE', 'ksh') $$,
+  $$ insert into public.tenants (name, slug, country, currency, timezone) values ('Bad', 'bad', 'KE', 'ksh', 'Africa/Nairobi') $$,
   '23514', null, 'a currency must be an ISO 4217 code'
 );
 select throws_ok(
@@ -26,7 +26,11 @@ select throws_ok(
   '23514', null, 'a timezone must be a known IANA name'
 );
 select throws_ok(
-  $$ insert into public.tenants (name, slug, country, currency) values ('Again', 'school-a', 'KE', 'KES') $$,
+  $$ insert into public.tenants (name, slug, country, currency) values ('Bad', 'bad', 'KE', 'KES') $$,
+  '23502', null, 'a school states its timezone (no silent default)'
+);
+select throws_ok(
+  $$ insert into public.tenants (name, slug, country, currency, timezone) values ('Again', 'school-a', 'KE', 'KES', 'Africa/Nairobi') $$,
   '23505', null, 'slugs are unique'
 );
 
