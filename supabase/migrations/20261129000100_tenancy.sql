@@ -42,8 +42,9 @@ comment on type public.tenant_plan is 'A school''s subscription plan; sets the d
 
 create type public.person_role as enum ('student', 'teacher', 'parent', 'admin');
 comment on type public.person_role is
-  'What a person is in their school. One role per school: someone who is both a parent and '
-  'a teacher has two person rows.';
+  'What a person is in their school: one role per person row, one row per school and email. '
+  'A teacher who is also a parent at the same school needs a second row with another email '
+  'or a phone only (a known limit of this model).';
 
 create type public.person_status as enum ('invited', 'active', 'disabled');
 comment on type public.person_status is
