@@ -7,7 +7,7 @@ import postgres from "postgres";
 import type { Claims, Db, Query, Row } from "./types.ts";
 import type { OwnerSession } from "./owner.ts";
 import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
-import { toDbError } from "./errors.ts";
+import { DbError, toDbError, UNREACHABLE } from "./errors.ts";
 
 type Sql = postgres.Sql;
 
@@ -33,6 +33,34 @@ function pool(url: string, max: number, name: string): Sql {
   });
 }
 
+/** Longer than `connect_timeout`: a request waits this long for a connection, then gets 503. */
+const RESERVE_TIMEOUT_MS = 10_000;
+
+/**
+ * `sql.reserve()` with a deadline. postgres.js 3.4 never settles a reserve whose connection
+ * was accepted and then closed (as a pooler with its database down does), so without this a
+ * request would hang for good.
+ */
+async function reserveWithin(sql: Sql, ms: number): Promise<postgres.ReservedSql> {
+  const pending = sql.reserve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DbError("No database connection became free in time", UNREACHABLE)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([pending, deadline]);
+  } catch (error) {
+    // Should the connection arrive after all, hand it straight back to the pool.
+    pending.then((connection) => connection.release(), () => {});
+    throw toDbError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * One transaction as `role` with `claims`. `begin` and the session set-up are pipelined with
  * the first statement of `work` on a reserved connection, so a one-statement request costs
@@ -44,12 +72,7 @@ async function transactionAs<T>(
   claims: Claims | null,
   work: (q: Query) => Promise<T>,
 ): Promise<T> {
-  let connection: postgres.ReservedSql;
-  try {
-    connection = await sql.reserve();
-  } catch (error) {
-    throw toDbError(error);
-  }
+  const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
   const prelude = Promise.all([
     connection.unsafe("begin"),
     connection.unsafe(SESSION_SETUP, sessionParams(role, claims)),
