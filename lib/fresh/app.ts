@@ -99,17 +99,14 @@ export async function createApp<State extends object = Record<string, unknown>>(
       return res;
     }
     const Page = status === 404 ? notFoundPage : errorPage;
+    const data = { status, message };
     try {
-      if (!Page) throw new Error("the app has no _404.tsx/_500.tsx");
-      const state = c.get("state") ?? baseState(c);
-      return render(Page, { data: { status, message }, state, url, params: {} }, {
-        status,
-        headers,
-      });
+      const props = { data, state: c.get("state") ?? baseState(c), url, params: {} };
+      if (Page) return render(Page, props, { status, headers });
     } catch (renderErr) {
       log.error("error page failed", { requestId, error: renderErr });
-      return new Response(message, { status, headers });
     }
+    return new Response(message, { status, headers }); // no error page, or it failed
   };
 
   const maxBytes = options.bodyLimitBytes ?? 1024 * 1024;

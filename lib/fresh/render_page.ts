@@ -28,14 +28,17 @@ export type RenderPage = (
 ) => Response;
 
 export function createPageRenderer(
-  Shell: ComponentType<AnyPageProps> = DefaultShell,
+  Shell: ComponentType<AnyPageProps> | undefined,
   bundles: IslandBundles | null,
 ): RenderPage {
   return (Page, props, init) => {
     const nonce = attr(String((props.state as { nonce?: string })?.nonce ?? ""));
     const collector = new IslandCollector();
     const Component = () => h(Page, { ...props, Component: Empty });
-    const markup = renderToString(collectIslands(collector, h(Shell, { ...props, Component })));
+    const tree = Shell ? h(Shell, { ...props, Component }) : h(Component, {});
+    let markup = renderToString(collectIslands(collector, tree));
+    // Without an _app.tsx, a bare document (the app's own shell sets lang, title, viewport).
+    if (!Shell) markup = `<html><head><meta charset="utf-8"></head><body>${markup}</body></html>`;
     const { html, css } = extract(markup, tw);
     const usesIslands = collector.used.size > 0;
     const style = `<style nonce="${nonce}">${css}${usesIslands ? ISLAND_CSS : ""}</style>`;
@@ -54,12 +57,10 @@ function islandScripts(collector: IslandCollector, bundles: IslandBundles, nonce
     .map((name, i) => `import i${i} from ${JSON.stringify(bundles.islandUrls.get(name))};`)
     .join("");
   const map = names.map((name, i) => `${JSON.stringify(name)}:i${i}`).join(",");
+  const runtime = JSON.stringify(bundles.runtimeUrl);
   return `<script type="application/json" id="${PROPS_SCRIPT_ID}" nonce="${nonce}">` +
-    `${payloadToScriptText(collector.payload)}</script>` +
-    `<script type="module" nonce="${nonce}">import{boot}from${
-      JSON.stringify(bundles.runtimeUrl)
-    };` +
-    `${imports}boot({${map}})</script>`;
+    `${payloadToScriptText(collector.payload)}</script><script type="module" nonce="${nonce}">` +
+    `import{boot}from${runtime};${imports}boot({${map}})</script>`;
 }
 
 /** Inserts before the last `marker` (or at the end / start if the shell has none). */
@@ -76,18 +77,4 @@ function attr(value: string): string {
 
 function Empty() {
   return null;
-}
-
-function DefaultShell({ Component }: AnyPageProps) {
-  return h(
-    "html",
-    { lang: "en" },
-    h(
-      "head",
-      null,
-      h("meta", { charset: "utf-8" }),
-      h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
-    ),
-    h("body", null, h(Component, null)),
-  );
 }

@@ -23,27 +23,22 @@ type Terminal = (ctx: AnyContext) => Promise<Response>;
 export function routeTerminal(file: string, mod: RouteModule, render: RenderPage): Terminal {
   const { handler, default: Page } = mod;
   if (!handler && !Page) throw new Error(`${file}: export a handler, a default page, or both`);
-  let byMethod: Partial<Record<string, HandlerFn<unknown, Record<string, unknown>>>> | undefined;
-  if (handler && typeof handler === "object") {
-    byMethod = handler;
-    for (const [key, fn] of Object.entries(handler)) {
-      if (!METHODS.includes(key as Method) || typeof fn !== "function") {
-        throw new Error(`${file}: handler.${key} is not one of ${METHODS.join(", ")}`);
-      }
+  // One shape for all: a single function serves every method; a page alone serves GET.
+  const byMethod: Record<string, unknown> = typeof handler === "function"
+    ? Object.fromEntries(METHODS.map((m) => [m, handler]))
+    : handler ?? { GET: () => page() };
+  for (const [key, fn] of Object.entries(byMethod)) {
+    if (!METHODS.includes(key as Method) || typeof fn !== "function") {
+      throw new Error(`${file}: handler.${key} is not one of ${METHODS.join(", ")}`);
     }
-  } else if (handler && typeof handler !== "function") {
-    throw new Error(`${file}: handler must be a function or an object of per-method functions`);
   }
-  // A page without a handler renders on GET (and HEAD): there is nothing to post to.
-  if (!handler) byMethod = { GET: () => page() };
-  const allowed = byMethod ? Object.keys(byMethod) : [...METHODS];
-  if (allowed.includes("GET") && !allowed.includes("HEAD")) allowed.push("HEAD");
+  const fns = byMethod as Record<string, HandlerFn<unknown, Record<string, unknown>>>;
+  const allowed = Object.keys(fns);
+  if (fns.GET && !fns.HEAD) allowed.push("HEAD");
 
   return async (ctx) => {
     const method = ctx.req.method;
-    const fn = typeof handler === "function"
-      ? handler
-      : byMethod?.[method] ?? (method === "HEAD" ? byMethod?.GET : undefined);
+    const fn = fns[method] ?? (method === "HEAD" ? fns.GET : undefined);
     if (!fn) {
       throw new HttpError(405, `${method} is not allowed here (allowed: ${allowed.join(", ")}).`, {
         headers: { Allow: allowed.join(", ") },

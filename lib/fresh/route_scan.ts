@@ -35,33 +35,21 @@ export interface ScannedRoutes {
 
 const MODULE = /\.tsx?$/;
 const SKIP_FILE = /(_test\.tsx?|\.d\.ts)$/;
-const DYNAMIC = /^\[([A-Za-z_$][\w$]*)\]$/;
-const CATCH_ALL = /^\[\.\.\.([A-Za-z_$][\w$]*)\]$/;
+const PARAM = /^\[(\.\.\.)?([A-Za-z_$][\w$]*)\]$/; // [id] or [...rest]
 // Characters Hono would read as pattern syntax must not hide in a static segment.
 const STATIC = /^[\w.~!$&'+,;=@%-]+$/;
 
 /** Converts one route path relative to `routes/` (no extension) into a pattern and rank. */
 export function toPattern(relPath: string): { pattern: string; rank: number[] } {
-  const parts: string[] = [];
-  const rank: number[] = [];
   const segments = relPath.split("/").filter((s) => !/^\(.*\)$/.test(s));
   if (segments.at(-1) === "index") segments.pop();
-  for (const segment of segments) {
-    let m;
-    if ((m = CATCH_ALL.exec(segment))) {
-      parts.push(`:${m[1]}{.+}`);
-      rank.push(2);
-    } else if ((m = DYNAMIC.exec(segment))) {
-      parts.push(`:${m[1]}`);
-      rank.push(1);
-    } else if (STATIC.test(segment)) {
-      parts.push(segment);
-      rank.push(0);
-    } else {
-      throw new Error(`routes/${relPath}: unsupported segment "${segment}"`);
-    }
-  }
-  return { pattern: "/" + parts.join("/"), rank };
+  const parts = segments.map((segment): [string, number] => {
+    const m = PARAM.exec(segment);
+    if (m) return m[1] ? [`:${m[2]}{.+}`, 2] : [`:${m[2]}`, 1];
+    if (STATIC.test(segment)) return [segment, 0];
+    throw new Error(`routes/${relPath}: unsupported segment "${segment}"`);
+  });
+  return { pattern: "/" + parts.map((p) => p[0]).join("/"), rank: parts.map((p) => p[1]) };
 }
 
 /** Static beats dynamic beats catch-all, segment by segment; Hono tries routes in this order. */
@@ -121,13 +109,11 @@ export async function moduleFiles(dir: string): Promise<string[]> {
     .map((e) => join(dir, e.name));
 }
 
-async function listDir(dir: string): Promise<Deno.DirEntry[]> {
-  const entries: Deno.DirEntry[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) entries.push(entry);
-  } catch (err) {
+/** Entries of `dir` sorted by name (a stable route order); none if the folder is missing. */
+export async function listDir(dir: string): Promise<Deno.DirEntry[]> {
+  const entries = await Array.fromAsync(Deno.readDir(dir)).catch((err) => {
     if (err instanceof Deno.errors.NotFound) return [];
     throw err;
-  }
+  });
   return entries.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

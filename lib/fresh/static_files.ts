@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import { getMimeType } from "hono/utils/mime";
 import { join } from "node:path";
 import { HttpError } from "./http_error.ts";
+import { listDir } from "./route_scan.ts";
 
 export interface StaticFile {
   body: Uint8Array;
@@ -19,14 +20,7 @@ export interface StaticFile {
 export async function loadStaticFiles(dir: string): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
   async function walk(path: string, urlPath: string): Promise<void> {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(path));
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return;
-      throw err;
-    }
-    for (const entry of entries) {
+    for (const entry of await listDir(path)) {
       if (entry.name.startsWith(".")) continue;
       const child = join(path, entry.name);
       const url = `${urlPath}/${entry.name}`;
@@ -35,11 +29,8 @@ export async function loadStaticFiles(dir: string): Promise<Map<string, StaticFi
       const body = await Deno.readFile(child);
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
       const hash = Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0"));
-      files.set(url, {
-        body,
-        etag: `"${hash.join("")}"`,
-        type: getMimeType(entry.name) ?? "application/octet-stream",
-      });
+      const type = getMimeType(entry.name) ?? "application/octet-stream";
+      files.set(url, { body, etag: `"${hash.join("")}"`, type });
     }
   }
   await walk(dir, "");
@@ -48,13 +39,12 @@ export async function loadStaticFiles(dir: string): Promise<Map<string, StaticFi
 
 /** True if the path tries to leave its folder (`..`, backslashes, NUL), even percent-encoded. */
 export function isTraversal(pathname: string): boolean {
-  let decoded: string;
   try {
-    decoded = decodeURIComponent(pathname);
+    const decoded = decodeURIComponent(pathname);
+    return /\0|\\/.test(decoded) || decoded.split("/").includes("..");
   } catch {
     return true; // malformed escapes are no file name of ours
   }
-  return decoded.includes("\0") || decoded.includes("\\") || decoded.split("/").includes("..");
 }
 
 /** If-None-Match uses weak comparison (RFC 9110), and compress() weakens our ETags. */
@@ -77,16 +67,11 @@ export function serveStaticFiles(
     if (isTraversal(path)) throw new HttpError(404);
     const file = files.get(decodeURIComponent(path));
     if (!file) return await next();
-    const headers = { "ETag": file.etag, "Cache-Control": cacheControl };
+    const headers = { ETag: file.etag, "Cache-Control": cacheControl };
     if (matches(c.req.header("If-None-Match"), file.etag)) {
       return new Response(null, { status: 304, headers });
     }
-    return new Response(method === "HEAD" ? null : file.body as Uint8Array<ArrayBuffer>, {
-      headers: {
-        ...headers,
-        "Content-Type": file.type,
-        "Content-Length": String(file.body.length),
-      },
-    });
+    const body = method === "HEAD" ? null : file.body as Uint8Array<ArrayBuffer>;
+    return new Response(body, { headers: { ...headers, "Content-Type": file.type } });
   };
 }

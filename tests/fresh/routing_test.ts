@@ -152,3 +152,16 @@ Deno.test("a route exporting an unknown method name fails at start-up", async ()
   const broken = new URL("../fixtures/broken", import.meta.url).pathname;
   await assert.rejects(createApp({ rootDir: broken }), /handler\.Get is not one of GET/);
 });
+
+Deno.test("an app without _app/_404/_500 still gets a document and plain error text", async () => {
+  const bare = await testApp(new URL("../fixtures/bare", import.meta.url).pathname);
+  const res = await bare.request("/");
+  const html = await res.text();
+  assert.match(html, /^<!DOCTYPE html><html><head><meta charset="utf-8"><style nonce="[^"]+">/);
+  assert.match(html, /\.font-bold\{font-weight:700\}/);
+  assert.match(html, /<body><p class="font-bold">bare page<\/p><\/body><\/html>$/);
+  const missing = await bare.request("/nope");
+  assert.equal(missing.status, 404);
+  assert.equal(await missing.text(), "We could not find that page.");
+  assert.deepEqual(bare.lines.filter((l) => l.level === "error"), [], "a 404 is not an error");
+});
