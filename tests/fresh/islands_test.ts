@@ -115,6 +115,16 @@ Deno.test("the server wraps each island, sends its props once and loads only use
   assert.match(module, /import\{boot\}from"\/_islands\/runtime-[A-Z0-9]+\.js"/);
 });
 
+Deno.test("route-local islands in (_islands)/ are islands, and the folder is no route", async () => {
+  const html = await (await app.request("/courses/enrol")).text();
+  assert.match(html, /<preact-island data-island="Enrol" data-i="0"><button/);
+  assert.ok(html.includes(app.islands.Enrol));
+  assert.ok(!html.includes(app.islands.Counter));
+  const res = await app.request("/courses/(_islands)/Enrol");
+  assert.notEqual(res.status, 200);
+  await res.body?.cancel();
+});
+
 Deno.test("a page that uses no island ships no <script> at all", async () => {
   const html = await (await app.request("/")).text();
   assert.ok(html.includes("Home without islands"));
@@ -123,7 +133,7 @@ Deno.test("a page that uses no island ships no <script> at all", async () => {
 });
 
 Deno.test("island bundles have hashed names and are served immutable", async () => {
-  assert.deepEqual(Object.keys(app.islands).sort(), ["Counter", "Inner", "Outer", "Show"]);
+  assert.deepEqual(Object.keys(app.islands).sort(), ["Counter", "Enrol", "Inner", "Outer", "Show"]);
   const html = await (await app.request("/islands")).text();
   const runtime = /"(\/_islands\/runtime-[A-Z0-9]{8}\.js)"/.exec(html)![1];
   for (const url of [...Object.values(app.islands), runtime]) {
