@@ -5,9 +5,9 @@
  */
 import { type Extensions, PGlite, types } from "@electric-sql/pglite";
 import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
-import type { Claims, Db, Query, Row } from "./types.ts";
+import type { Db, Query, RequestContext, Row } from "./types.ts";
 import type { OwnerSession, OwnerTransaction } from "./owner.ts";
-import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
+import { entryPoints, type RunAs, SESSION_SETUP, sessionParams } from "./session.ts";
 import { toDbError } from "./errors.ts";
 
 interface Queryable {
@@ -50,14 +50,10 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
     }
   };
 
-  const asRole = async <T>(
-    role: ApiRole,
-    claims: Claims | null,
-    work: (q: Query) => Promise<T>,
-  ) => {
+  const run: RunAs = async (role, claims, context, work) => {
     try {
       return await pg.transaction(async (tx) => {
-        await tx.query(SESSION_SETUP, sessionParams(role, claims));
+        await tx.query(SESSION_SETUP, sessionParams(role, claims, context));
         return await work(queryOn(tx));
       });
     } catch (error) {
@@ -65,17 +61,17 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
     }
   };
 
-  const db: Db = {
+  const withContext = (context: RequestContext): Db => ({
     kind: "embedded",
-    asAnon: (work) => asRole("anon", null, work),
-    asUser: (claims, work) => asRole("authenticated", claims, work),
-    asService: (work) => asRole("service_role", null, work),
+    ...entryPoints(run, context),
+    withContext,
     async listen(channel, onNotify) {
       const unlisten = await pg.listen(channel, onNotify);
       return () => unlisten();
     },
     close: () => pg.close(),
-  };
+  });
+  const db = withContext({});
 
   const owner: OwnerSession = {
     exec: execOn(pg),

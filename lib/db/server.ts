@@ -4,9 +4,9 @@
  * `service_role`, so an injection in a page can never reach service powers.
  */
 import postgres from "postgres";
-import type { Claims, Db, Query, Row } from "./types.ts";
+import type { Claims, Db, Query, RequestContext, Row } from "./types.ts";
 import type { OwnerSession } from "./owner.ts";
-import { type ApiRole, SESSION_SETUP, sessionParams } from "./session.ts";
+import { type ApiRole, entryPoints, type RunAs, SESSION_SETUP, sessionParams } from "./session.ts";
 import { DbError, toDbError, UNREACHABLE } from "./errors.ts";
 
 type Sql = postgres.Sql;
@@ -70,12 +70,13 @@ async function transactionAs<T>(
   sql: Sql,
   role: ApiRole,
   claims: Claims | null,
+  context: RequestContext,
   work: (q: Query) => Promise<T>,
 ): Promise<T> {
   const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
   const prelude = Promise.all([
     connection.unsafe("begin"),
-    connection.unsafe(SESSION_SETUP, sessionParams(role, claims)),
+    connection.unsafe(SESSION_SETUP, sessionParams(role, claims, context)),
   ]);
   // Observed below; without this an early failure would be reported as unhandled.
   prelude.catch(() => {});
@@ -99,11 +100,13 @@ async function transactionAs<T>(
 export function openServer(urls: ServerUrls): Db {
   const web = pool(urls.webUrl, urls.poolSize, "elymica-web");
   const jobs = pool(urls.jobsUrl, Math.max(2, Math.ceil(urls.poolSize / 2)), "elymica-jobs");
-  return {
+  // Each role goes through the pool whose login may become it, and no other.
+  const run: RunAs = (role, claims, context, work) =>
+    transactionAs(role === "service_role" ? jobs : web, role, claims, context, work);
+  const withContext = (context: RequestContext): Db => ({
     kind: "postgres",
-    asAnon: (work) => transactionAs(web, "anon", null, work),
-    asUser: (claims, work) => transactionAs(web, "authenticated", claims, work),
-    asService: (work) => transactionAs(jobs, "service_role", null, work),
+    ...entryPoints(run, context),
+    withContext,
     async listen(channel, onNotify) {
       try {
         const { unlisten } = await jobs.listen(channel, onNotify);
@@ -115,7 +118,8 @@ export function openServer(urls: ServerUrls): Db {
     async close() {
       await Promise.all([web.end({ timeout: 5 }), jobs.end({ timeout: 5 })]);
     },
-  };
+  });
+  return withContext({});
 }
 
 /** The owner's single connection, for bootstrap, migrations and seed. */

@@ -15,6 +15,13 @@ export interface Claims {
 
 export type DbKind = "embedded" | "postgres";
 
+/** Who is asking, recorded by the audit triggers (`app.request_id`, `app.ip`, `app.user_agent`). */
+export interface RequestContext {
+  requestId?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
 export interface Db {
   readonly kind: DbKind;
   /** A transaction as role `anon`, with no claims. */
@@ -23,6 +30,8 @@ export interface Db {
   asUser<T>(claims: Claims, work: (q: Query) => Promise<T>): Promise<T>;
   /** A transaction as `service_role` (bypasses RLS): webhooks, jobs and exports only. */
   asService<T>(work: (q: Query) => Promise<T>): Promise<T>;
+  /** The same database, with every transaction also carrying this request's context. */
+  withContext(context: RequestContext): Db;
   /** Calls `onNotify` for every NOTIFY on `channel`; resolves to a function that stops listening. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
