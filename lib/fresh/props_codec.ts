@@ -42,23 +42,13 @@ export class PropsEncoder {
     const fail = (what: string): never => {
       throw new TypeError(`Island ${island}: prop "${path || "(props)"}" is ${what}; ${ALLOWED}.`);
     };
-    switch (typeof value) {
-      case "string":
-      case "boolean":
-        return value;
-      case "number":
-        return Number.isFinite(value) && !Object.is(value, -0)
-          ? value
-          : { [TAG]: "num", v: Object.is(value, -0) ? "-0" : String(value) };
-      case "undefined":
-        return { [TAG]: "undef" };
-      case "function":
-        return fail("a function");
-      case "bigint":
-      case "symbol":
-        return fail(`a ${typeof value}`);
+    if (value === null || typeof value === "string" || typeof value === "boolean") return value;
+    if (typeof value === "number") {
+      if (Number.isFinite(value) && !Object.is(value, -0)) return value;
+      return { [TAG]: "num", v: Object.is(value, -0) ? "-0" : String(value) }; // JSON cannot
     }
-    if (value === null) return null;
+    if (value === undefined) return { [TAG]: "undef" };
+    if (typeof value !== "object") return fail(`a ${typeof value}`); // function, bigint, symbol
     const obj = value as object;
     if (value instanceof Date) {
       const time = value.getTime();
