@@ -34,7 +34,7 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
     await db.close();
     throw error;
   }
-  const url = `http://localhost:${server.addr.port}/`;
+  const url = `http://localhost:${(server.addr as Deno.NetAddr).port}/`;
   return {
     url,
     async stop() {
