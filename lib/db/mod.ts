@@ -25,9 +25,36 @@ export async function openDatabase(
 ): Promise<OpenDatabase> {
   if (config.kind === "embedded") {
     await Deno.mkdir(dirname(config.dataDir), { recursive: true });
-    return await openEmbedded({ dataDir: config.dataDir, pgtap: options.pgtap });
+    const lock = await lockDataDir(config.dataDir);
+    const opened = await openEmbedded({ dataDir: config.dataDir, pgtap: options.pgtap });
+    const close = opened.db.close;
+    opened.db.close = async () => {
+      await close();
+      lock.close();
+    };
+    return opened;
   }
   return { db: openServer(config), owner: openOwner(config.ownerUrl) };
+}
+
+/**
+ * PGlite has no guard against two processes opening one data directory, which corrupts it:
+ * hold an exclusive OS lock (released by the OS if the process dies) while it is open.
+ */
+async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
+  const file = await Deno.open(`${dataDir}.lock`, { create: true, write: true });
+  const locked = await Promise.race([
+    file.lock(true).then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000)),
+  ]);
+  if (!locked) {
+    file.close();
+    throw new Error(
+      `Another Elymica process is using the embedded database in ${dataDir}; ` +
+        "stop it first, or set DATA_DIR to another folder.",
+    );
+  }
+  return file;
 }
 
 /** Bootstrap (local servers and PGlite only) and every pending migration. */
