@@ -2,12 +2,10 @@
  * `deno task start`: read the configuration, bring the database up to date (seeding an empty
  * embedded one with the demo schools), build the islands and serve.
  */
-import freshConfig from "./fresh.config.ts";
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
 import { seedIfEmpty } from "./lib/db/seed.ts";
-import { createApp } from "./lib/fresh/mod.ts";
-import type { State } from "./lib/state.ts";
+import { createElymicaApp } from "./lib/app.ts";
 import { demoSignInsText } from "./lib/demo.ts";
 import { log } from "./lib/log.ts";
 
@@ -24,11 +22,7 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
       newlyApplied: migrations.applied,
       seeded,
     });
-    const app = await createApp<State>({
-      rootDir: freshConfig.rootDir,
-      state: { db },
-      bodyLimitBytes: config.bodyLimitBytes,
-    });
+    const app = await createElymicaApp(db, { bodyLimitBytes: config.bodyLimitBytes });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);
   } catch (error) {
     await db.close();

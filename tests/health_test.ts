@@ -1,12 +1,10 @@
 /** `/api/health` through the real app: ok, 503 when the database goes away, ok when it returns. */
 import assert from "node:assert/strict";
-import freshConfig from "../fresh.config.ts";
-import { createApp } from "../lib/fresh/mod.ts";
+import { createElymicaApp } from "../lib/app.ts";
 import { openServer } from "../lib/db/server.ts";
 import { withLogin } from "../lib/config.ts";
 import { readMigrations } from "../lib/db/migrate.ts";
 import type { Db } from "../lib/db/types.ts";
-import type { State } from "../lib/state.ts";
 import { openTestDatabase, testKind } from "./support/database.ts";
 import { startTcpProxy } from "./support/tcp_proxy.ts";
 
@@ -14,7 +12,7 @@ const migrationFiles = (await readMigrations()).length;
 const quiet = { info() {}, warn() {}, error() {} };
 
 async function health(db: Db) {
-  const app = await createApp<State>({ rootDir: freshConfig.rootDir, state: { db }, log: quiet });
+  const app = await createElymicaApp(db, { log: quiet });
   const response = await app.fetch(new Request("http://localhost/api/health"));
   return { status: response.status, body: await response.json() };
 }

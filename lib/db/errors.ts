@@ -50,9 +50,9 @@ export interface HttpFailure {
 /** SQLSTATE (exact, then by class) → HTTP. Our own codes carry the database's message. */
 const byCode: Record<string, HttpFailure> = {
   "23505": { status: 409, message: "That already exists." },
-  "23503": { status: 409, message: "That refers to something that does not exist." },
-  "23502": { status: 400, message: "A required value is missing." },
-  "23514": { status: 400, message: "A value is not allowed." },
+  "23503": { status: 422, message: "That refers to something that does not exist." },
+  "23502": { status: 422, message: "A required value is missing." },
+  "23514": { status: 422, message: "A value is not allowed." },
   "22P02": { status: 400, message: "A value has the wrong format." },
   "22001": { status: 400, message: "A value is too long." },
   "22007": { status: 400, message: "A date or time has the wrong format." },

@@ -30,6 +30,11 @@ export interface AppOptions<State extends object> {
   /** Request bodies above this get 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   log?: Logger;
+  /**
+   * Turns errors of the app's own kinds (e.g. database errors) into an HttpError, so handlers
+   * can let them propagate; return undefined for errors it does not know.
+   */
+  toHttpError?: (err: unknown) => HttpError | undefined;
 }
 
 export interface FreshApp {
@@ -89,7 +94,7 @@ export async function createApp<State extends object = Record<string, unknown>>(
 
   /** Every error ends here: JSON under /api, else the _404/_500 page. Bugs are logged. */
   const handleError = (err: unknown, c: HonoContext<FreshEnv>): Response => {
-    const { status, message, headers, expected } = toPublicError(err);
+    const { status, message, headers, expected } = toPublicError(options.toHttpError?.(err) ?? err);
     const url = new URL(c.req.url);
     const requestId = c.get("requestId");
     if (!expected) log.error("request failed", { requestId, path: url.pathname, error: err });
