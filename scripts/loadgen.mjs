@@ -1,0 +1,135 @@
+/**
+ * A closed-loop HTTP load generator for `deno task bench:web`: `connections` loops, each
+ * sending one GET and waiting for the whole response before the next, so the rate measured
+ * is what the server sustains at that concurrency (autocannon reports no P95).
+ *
+ *   deno run -A scripts/loadgen.mjs --url http://127.0.0.1:8000/ [--connections 100]
+ *     [--warmup 2] [--duration 10] [--header "accept: text/html"]…     (or: node scripts/…)
+ *
+ * Plain JavaScript on node:http so it runs under Deno or Node. bench_web.ts uses Deno by
+ * default: on the 2-core bench machine Deno 2.9's node:http client sustained about twice the
+ * requests/s of Node 20's against the same trivial server. Prints one JSON object on stdout
+ * (latencies in milliseconds) and marks the measured window on stderr.
+ */
+import http from "node:http";
+import process from "node:process";
+import { parseArgs } from "node:util";
+
+const { values: args } = parseArgs({
+  options: {
+    url: { type: "string" },
+    connections: { type: "string", default: "100" },
+    warmup: { type: "string", default: "2" },
+    duration: { type: "string", default: "10" },
+    header: { type: "string", multiple: true, default: [] },
+  },
+});
+if (!args.url) throw new Error("--url is required");
+const url = new URL(args.url);
+const connections = Number(args.connections);
+const headers = Object.fromEntries(args.header.map((line) => {
+  const at = line.indexOf(":");
+  return [line.slice(0, at).trim().toLowerCase(), line.slice(at + 1).trim()];
+}));
+
+// One socket per loop, reused: a browser keeps its connection open too.
+const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+const target = { agent, host: url.hostname, port: url.port, path: url.pathname + url.search };
+
+let measuring = false;
+let stopped = false;
+let latencies = new Float64Array(1 << 20);
+let count = 0;
+let errors = 0;
+let non2xx = 0;
+let bytes = 0;
+let firstError;
+const statuses = {};
+const encodings = {};
+
+/** One request; resolves (never rejects) once the body has been read to its end. */
+function once() {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const req = http.request({ ...target, method: "GET", headers }, (res) => {
+      let size = 0;
+      res.on("data", (chunk) => size += chunk.length);
+      res.on("end", () =>
+        resolve({
+          ms: performance.now() - started,
+          status: res.statusCode,
+          size,
+          encoding: res.headers["content-encoding"] ?? "identity",
+        }));
+      res.on("error", (error) => resolve({ error }));
+    });
+    req.on("error", (error) => resolve({ error }));
+    req.end();
+  });
+}
+
+async function loop() {
+  while (!stopped) {
+    const r = await once();
+    // Only responses that end inside the measured window count; warm-up ones are discarded.
+    if (!measuring || stopped) continue;
+    if (r.error) {
+      errors++;
+      firstError ??= String(r.error.message ?? r.error);
+      // A refused connection fails at once: pause so a dead server is not spun on.
+      await new Promise((done) => setTimeout(done, 10));
+      continue;
+    }
+    if (count === latencies.length) {
+      const grown = new Float64Array(latencies.length * 2);
+      grown.set(latencies);
+      latencies = grown;
+    }
+    latencies[count++] = r.ms;
+    bytes += r.size;
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    encodings[r.encoding] = (encodings[r.encoding] ?? 0) + 1;
+    if (r.status < 200 || r.status > 299) non2xx++;
+  }
+}
+
+const sleep = (seconds) => new Promise((done) => setTimeout(done, seconds * 1000));
+const loops = Array.from({ length: connections }, loop);
+await sleep(Number(args.warmup));
+measuring = true;
+// These two lines let bench_web.ts sample the server's and this process's CPU for the window.
+process.stderr.write("measure start\n");
+const start = performance.now();
+await sleep(Number(args.duration));
+stopped = true;
+const elapsed = (performance.now() - start) / 1000;
+process.stderr.write("measure end\n");
+await Promise.all(loops);
+agent.destroy();
+
+const sorted = latencies.subarray(0, count).sort();
+/** Nearest-rank percentile. */
+const pct = (p) =>
+  count ? round(sorted[Math.min(count - 1, Math.ceil(p / 100 * count) - 1)]) : null;
+function round(ms) {
+  return Math.round(ms * 100) / 100;
+}
+console.log(JSON.stringify({
+  runtime: typeof Deno === "undefined" ? `node ${process.version}` : `deno ${Deno.version.deno}`,
+  url: url.href,
+  connections,
+  seconds: round(elapsed),
+  requests: count,
+  errors,
+  non2xx,
+  statuses,
+  encodings,
+  firstError,
+  rps: Math.round(count / elapsed),
+  bytesPerResponse: count ? Math.round(bytes / count) : 0,
+  mean: count ? round(sorted.reduce((a, b) => a + b, 0) / count) : null,
+  p50: pct(50),
+  p95: pct(95),
+  p99: pct(99),
+  max: count ? round(sorted[count - 1]) : null,
+}));
