@@ -15,6 +15,34 @@ import type { PageProps } from "./types.ts";
 // One twind instance for the process: extract() snapshots and restores it around each page.
 const tw = twind({ presets: [presetTailwind()] }, virtual());
 
+/**
+ * CSS depends only on which classes a page uses, and a site has few such sets, while
+ * extract() costs about half of a page's render time. So the CSS is kept per class set.
+ * Bounded: past the limit the oldest set is dropped.
+ */
+const CSS_CACHE_LIMIT = 500;
+const cssByClasses = new Map<string, string>();
+const CLASS_ATTRIBUTE = /\sclass="([^"]*)"/g;
+
+export function pageCss(markup: string): { html: string; css: string } {
+  const classes = new Set<string>();
+  for (const [, value] of markup.matchAll(CLASS_ATTRIBUTE)) {
+    for (const name of value.split(/\s+/)) if (name) classes.add(name);
+  }
+  const key = [...classes].sort().join(" ");
+  const cached = cssByClasses.get(key);
+  if (cached !== undefined) return { html: markup, css: cached };
+  const { html, css } = extract(markup, tw);
+  // Only when twind left the markup as it was is the CSS alone enough to reuse.
+  if (html === markup) {
+    if (cssByClasses.size >= CSS_CACHE_LIMIT) {
+      cssByClasses.delete(cssByClasses.keys().next().value!);
+    }
+    cssByClasses.set(key, css);
+  }
+  return { html, css };
+}
+
 // The wrapper must not become a box: layout sees the island's own elements.
 const ISLAND_CSS = "preact-island{display:contents}";
 
@@ -39,7 +67,7 @@ export function createPageRenderer(
     let markup = renderToString(collectIslands(collector, tree));
     // Without an _app.tsx, a bare document (the app's own shell sets lang, title, viewport).
     if (!Shell) markup = `<html><head><meta charset="utf-8"></head><body>${markup}</body></html>`;
-    const { html, css } = extract(markup, tw);
+    const { html, css } = pageCss(markup);
     const usesIslands = collector.used.size > 0;
     const style = `<style nonce="${nonce}">${css}${usesIslands ? ISLAND_CSS : ""}</style>`;
     const scripts = usesIslands && bundles ? islandScripts(collector, bundles, nonce) : "";
