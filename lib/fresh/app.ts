@@ -6,7 +6,6 @@
  */
 import { type Context as HonoContext, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { compress } from "hono/compress";
 import { csrf } from "hono/csrf";
 import type { ComponentType } from "preact";
 import { basename, join, resolve } from "node:path";
@@ -15,7 +14,13 @@ import { log as defaultLog, type Logger } from "../log.ts";
 import { HttpError, isApiPath, toPublicError } from "./http_error.ts";
 import { buildIslands, BUNDLE_PREFIX } from "./island_build.ts";
 import { registerIsland } from "./island_hook.ts";
-import { type FreshEnv, requestId, requestLog, securityHeaders } from "./middleware_stack.ts";
+import {
+  compression,
+  type FreshEnv,
+  requestId,
+  requestLog,
+  securityHeaders,
+} from "./middleware_stack.ts";
 import { type AnyPageProps, createPageRenderer } from "./render_page.ts";
 import { routeTerminal, runChain } from "./route_handler.ts";
 import { moduleFiles, scanRoutes } from "./route_scan.ts";
@@ -121,7 +126,7 @@ export async function createApp<State extends object = Record<string, unknown>>(
     requestId(),
     requestLog({ log }),
     securityHeaders(),
-    compress(),
+    compression(),
     bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(new HttpError(413, tooLarge)) }),
     csrf(), // a form post from another origin → 403
     async function requestState(c, next) {

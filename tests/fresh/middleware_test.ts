@@ -132,3 +132,19 @@ Deno.test("pages are compressed for clients that accept gzip", async () => {
   const html = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
   assert.ok(html.startsWith("<!DOCTYPE html>"));
 });
+
+Deno.test("small answers are not gzipped (gzip would make them larger) but say they vary", async () => {
+  const res = await app.request("/api/missing", { headers: { "Accept-Encoding": "gzip" } });
+  assert.equal(res.headers.get("Content-Encoding"), null);
+  assert.equal(res.headers.get("Vary"), "Accept-Encoding");
+  const body = await res.text();
+  assert.equal(res.headers.get("Content-Length"), String(new TextEncoder().encode(body).length));
+  assert.ok(JSON.parse(body).error);
+});
+
+Deno.test("clients that do not accept gzip get the page as it is", async () => {
+  const res = await app.request("/islands");
+  assert.equal(res.headers.get("Content-Encoding"), null);
+  assert.equal(res.headers.get("Vary"), "Accept-Encoding");
+  assert.ok((await res.text()).startsWith("<!DOCTYPE html>"));
+});
