@@ -22,6 +22,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default(".data"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 /** The variables this module reads, with their meaning: the README's table is built from this. */
@@ -35,6 +36,8 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   DATABASE_POOL_SIZE: "connections per pool on a server",
   DATA_DIR: "where the embedded database and local files live",
   BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
+  JWT_SECRET: "signs access tokens (the Supabase project's JWT secret when deployed); " +
+    "unset in development → generated once and kept in DATA_DIR",
 };
 
 export type DatabaseConfig =
@@ -47,6 +50,8 @@ export interface Config {
   dataDir: string;
   bodyLimitBytes: number;
   database: DatabaseConfig;
+  /** Unset only outside production: start-up then uses a generated one kept in dataDir. */
+  jwtSecret?: string;
 }
 
 export class ConfigError extends Error {
@@ -72,11 +77,21 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const vars = parsed.data;
-  if (vars.APP_ENV === "production" && !vars.DATABASE_URL) {
-    throw new ConfigError(
-      "Invalid configuration:\n  DATABASE_URL: required when APP_ENV=production " +
-        "(the embedded database is for development only)",
+  const requiredInProduction = {
+    DATABASE_URL: "the embedded database is for development only",
+    JWT_SECRET: "a generated development secret must not sign production sessions",
+  } as const;
+  if (vars.APP_ENV === "production") {
+    const missing = Object.entries(requiredInProduction).filter(([name]) =>
+      !vars[name as keyof typeof requiredInProduction]
     );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        "Invalid configuration:\n" +
+          missing.map(([name, why]) => `  ${name}: required when APP_ENV=production (${why})`)
+            .join("\n"),
+      );
+    }
   }
   const database: DatabaseConfig = vars.DATABASE_URL
     ? {
@@ -93,5 +108,6 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     dataDir: vars.DATA_DIR,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     database,
+    jwtSecret: vars.JWT_SECRET,
   };
 }

@@ -38,8 +38,14 @@ Deno.test("a wrong value stops start-up with a message naming the variable", () 
   }
 });
 
-Deno.test("production refuses the embedded database", () => {
-  assert.throws(() => loadConfig({ APP_ENV: "production" }), /DATABASE_URL/);
+Deno.test("production refuses the embedded database and a generated JWT secret", () => {
+  assert.throws(() => loadConfig({ APP_ENV: "production" }), /DATABASE_URL[\s\S]*JWT_SECRET/);
+  assert.throws(
+    () => loadConfig({ APP_ENV: "production", DATABASE_URL: "postgres://db/x" }),
+    (error: Error) =>
+      error.message.includes("JWT_SECRET") && !error.message.includes("DATABASE_URL"),
+  );
+  assert.throws(() => loadConfig({ JWT_SECRET: "short" }), /JWT_SECRET: must be at least 32/);
 });
 
 Deno.test("an empty variable counts as unset", () => {
