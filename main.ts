@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
 import { seedIfEmpty } from "./lib/db/seed.ts";
 import { createElymicaApp } from "./lib/app.ts";
+import { resolveJwtSecret } from "./lib/auth/secret.ts";
 import { demoSignInsText } from "./lib/demo.ts";
 import { log } from "./lib/log.ts";
 
@@ -22,7 +23,11 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
       newlyApplied: migrations.applied,
       seeded,
     });
-    const app = await createElymicaApp(db, { bodyLimitBytes: config.bodyLimitBytes });
+    const app = await createElymicaApp({
+      db,
+      jwtSecret: await resolveJwtSecret(config),
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);
   } catch (error) {
     await db.close();

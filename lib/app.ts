@@ -15,13 +15,19 @@ export function dbErrorToHttp(err: unknown): HttpError | undefined {
   return new HttpError(status, message, { cause: err });
 }
 
-export function createElymicaApp(
-  db: Db,
-  options: { bodyLimitBytes?: number; log?: Logger; rootDir?: string } = {},
-): Promise<FreshApp> {
+export interface ElymicaAppOptions {
+  db: Db;
+  jwtSecret: string;
+  bodyLimitBytes?: number;
+  log?: Logger;
+  /** Another folder of routes (tests' fixture apps). */
+  rootDir?: string;
+}
+
+export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> {
   return createApp<State>({
     rootDir: options.rootDir ?? freshConfig.rootDir,
-    state: { db },
+    state: { db: options.db, jwtSecret: options.jwtSecret, session: null },
     bodyLimitBytes: options.bodyLimitBytes,
     log: options.log,
     toHttpError: dbErrorToHttp,

@@ -2,6 +2,7 @@
  * The per-request state every route, page and middleware sees, declared once (Fresh's
  * `define` pattern), so `ctx.state.db` is typed everywhere without casts.
  */
+import type { AccessClaims } from "./auth/tokens.ts";
 import type { Db } from "./db/types.ts";
 import { createDefine } from "./fresh/mod.ts";
 
@@ -13,6 +14,10 @@ export interface State {
   /** The reader's "low-data mode" choice (cookie low_data=1), for 3G and prepaid bundles. */
   lowData: boolean;
   db: Db;
+  /** Signs and verifies access tokens; from JWT_SECRET (or the generated development one). */
+  jwtSecret: string;
+  /** The signed-in person's verified claims (Bearer header or session cookie), else null. */
+  session: AccessClaims | null;
 }
 
 export const define = createDefine<State>();

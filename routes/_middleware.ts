@@ -1,4 +1,5 @@
 import { getConnInfo } from "hono/deno";
+import { tenantContext } from "../lib/auth/middleware.ts";
 import { readLowData } from "../lib/low_data.ts";
 import { define } from "../lib/state.ts";
 
@@ -33,4 +34,5 @@ function peerAddress(hono: Parameters<typeof getConnInfo>[0]): string | undefine
   }
 }
 
-export default [lowDataPreference, requestContext];
+// The tenant context comes after the request context: a silent refresh is audited with it.
+export default [lowDataPreference, requestContext, tenantContext];

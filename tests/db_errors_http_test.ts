@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createElymicaApp } from "../lib/app.ts";
 import { openTestDatabase } from "./support/database.ts";
+import { testJwtSecret } from "./support/app.ts";
 
 const rootDir = fileURLToPath(new URL("./fixtures/dberrors", import.meta.url));
 
@@ -15,7 +16,7 @@ Deno.test("database errors map to HTTP statuses with messages, never SQL or stac
     error: (msg: string) => void logged.push(msg),
   };
   try {
-    const app = await createElymicaApp(t.db, { rootDir, log });
+    const app = await createElymicaApp({ db: t.db, jwtSecret: testJwtSecret, rootDir, log });
     const answer = async (kind: string) => {
       const response = await app.fetch(new Request(`http://localhost/api/fail/${kind}`));
       return { status: response.status, body: await response.json() };

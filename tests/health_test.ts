@@ -6,13 +6,14 @@ import { withLogin } from "../lib/config.ts";
 import { readMigrations } from "../lib/db/migrate.ts";
 import type { Db } from "../lib/db/types.ts";
 import { openTestDatabase, testKind } from "./support/database.ts";
+import { testJwtSecret } from "./support/app.ts";
 import { startTcpProxy } from "./support/tcp_proxy.ts";
 
 const migrationFiles = (await readMigrations()).length;
 const quiet = { info() {}, warn() {}, error() {} };
 
 async function health(db: Db) {
-  const app = await createElymicaApp(db, { log: quiet });
+  const app = await createElymicaApp({ db, jwtSecret: testJwtSecret, log: quiet });
   const response = await app.fetch(new Request("http://localhost/api/health"));
   return { status: response.status, body: await response.json() };
 }
