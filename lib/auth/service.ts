@@ -118,3 +118,14 @@ export async function deviceFingerprint(req: Request): Promise<string> {
   return Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, "0"))
     .join("");
 }
+
+/** The person as API responses show them. */
+export function publicUser(person: SessionPerson) {
+  return {
+    id: person.id,
+    fullName: person.full_name,
+    email: person.email,
+    phone: person.phone,
+    role: person.role,
+  };
+}

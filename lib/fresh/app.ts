@@ -99,12 +99,14 @@ export async function createApp<State extends object = Record<string, unknown>>(
 
   /** Every error ends here: JSON under /api, else the _404/_500 page. Bugs are logged. */
   const handleError = (err: unknown, c: HonoContext<FreshEnv>): Response => {
-    const { status, message, headers, expected } = toPublicError(options.toHttpError?.(err) ?? err);
+    const { status, message, headers, details, expected } = toPublicError(
+      options.toHttpError?.(err) ?? err,
+    );
     const url = new URL(c.req.url);
     const requestId = c.get("requestId");
     if (!expected) log.error("request failed", { requestId, path: url.pathname, error: err });
     if (isApiPath(url.pathname)) {
-      const res = Response.json({ error: message }, { status, headers });
+      const res = Response.json({ ...details, error: message }, { status, headers });
       res.headers.set("Cache-Control", "no-store");
       return res;
     }

@@ -8,8 +8,14 @@ export class HttpError extends Error {
   readonly status: number;
   /** Extra response headers, e.g. `Allow` on a 405 or `Retry-After` on a 429. */
   readonly headers?: HeadersInit;
+  /** Extra fields for API clients' JSON (e.g. `fields` with per-field problems on a 400). */
+  readonly details?: Record<string, unknown>;
 
-  constructor(status: number, message?: string, init?: { headers?: HeadersInit; cause?: unknown }) {
+  constructor(
+    status: number,
+    message?: string,
+    init?: { headers?: HeadersInit; cause?: unknown; details?: Record<string, unknown> },
+  ) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`HttpError status must be 400-599, got ${status}`);
     }
@@ -17,6 +23,7 @@ export class HttpError extends Error {
     this.name = "HttpError";
     this.status = status;
     this.headers = init?.headers;
+    this.details = init?.details;
   }
 }
 
@@ -44,6 +51,7 @@ export interface PublicError {
   /** What the response may say. */
   message: string;
   headers?: HeadersInit;
+  details?: Record<string, unknown>;
   /** False for bugs and 5xx: those are logged with the request id. */
   expected: boolean;
 }
@@ -56,6 +64,7 @@ export function toPublicError(err: unknown): PublicError {
       status: err.status,
       message: server ? defaultMessage(err.status) : err.message,
       headers: err.headers,
+      details: server ? undefined : err.details,
       expected: !server,
     };
   }

@@ -1,6 +1,7 @@
 import { HttpError } from "../../lib/fresh/mod.ts";
 import { lowDataCookie } from "../../lib/low_data.ts";
 import { define } from "../../lib/state.ts";
+import { sameSitePath } from "../../lib/http/redirects.ts";
 
 /**
  * POST enabled=1|0 sets the low-data cookie. A plain form post (no JavaScript) is redirected
@@ -23,20 +24,7 @@ export const handler = define.handlers({
     if (ctx.req.headers.get("Accept")?.includes("application/json")) {
       return Response.json({ lowData }, { headers });
     }
-    headers.set("Location", backTo(ctx.req.headers.get("Referer"), ctx.url));
+    headers.set("Location", sameSitePath(ctx.req.headers.get("Referer"), ctx.url));
     return new Response(null, { status: 303, headers });
   },
 });
-
-/** The Referer's path if it is our own origin, else home: never an open redirect. */
-export function backTo(referer: string | null, here: URL): string {
-  try {
-    const from = new URL(referer ?? "");
-    const path = from.pathname + from.search;
-    // "//evil.example" would be read by the browser as another host.
-    if (from.origin === here.origin && !path.startsWith("//")) return path;
-  } catch {
-    // missing or malformed Referer
-  }
-  return "/";
-}

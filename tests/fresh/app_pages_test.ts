@@ -1,6 +1,6 @@
 /** The real app's pages (routes/, islands/ at the repo root); none of them touches the db. */
 import assert from "node:assert/strict";
-import { backTo } from "../../routes/preferences/low-data.ts";
+import { sameSitePath as backTo } from "../../lib/http/redirects.ts";
 import { ORIGIN, REPO_ROOT, testApp } from "./helpers.ts";
 
 const app = await testApp(REPO_ROOT, { state: { db: null } });
@@ -30,12 +30,12 @@ Deno.test("the low_data cookie reaches the page state and the island", async () 
   assert.match(html, /name="enabled" value="0"/);
 });
 
-Deno.test("sign-in placeholder and 404 page are plain pages without scripts", async () => {
+Deno.test("the sign-in form and the 404 page are plain pages without scripts", async () => {
   const signin = await app.request("/signin");
   const html = await signin.text();
   assert.equal(signin.status, 200);
-  assert.match(html, /Sign-in arrives with the next release/);
-  assert.match(html, /href="\/"/);
+  assert.match(html, /<form method="post" action="\/signin"/);
+  assert.match(html, /name="next" value="\/portal"/);
   assert.ok(!/<script/i.test(html));
 
   const missing = await app.request("/timetable/next-week");
@@ -100,4 +100,8 @@ Deno.test("the redirect target is never another site", () => {
   assert.equal(backTo("https://school.test/", here), "/", "other scheme, other origin");
   assert.equal(backTo("not a url", here), "/");
   assert.equal(backTo(null, here), "/");
+  assert.equal(backTo("/portal?tab=2", here), "/portal?tab=2", "a path, as a next= parameter");
+  assert.equal(backTo("//evil.example/x", here), "/");
+  assert.equal(backTo("/\\evil.example", here), "/", "backslash is a slash to browsers");
+  assert.equal(backTo("javascript:alert(1)", here, "/portal"), "/portal");
 });

@@ -1,0 +1,28 @@
+/**
+ * JSON request bodies validated by a zod schema: malformed JSON or a wrong shape is a 400 that
+ * names each field's problem (`{ error, fields: { email: ["…"] } }`), before anything runs.
+ */
+import type { z } from "zod";
+import { HttpError } from "../fresh/mod.ts";
+
+export async function readJson<Schema extends z.ZodType>(
+  req: Request,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  let body: unknown;
+  try {
+    body = await req.json();
+  } catch {
+    throw new HttpError(400, "The request body must be JSON.");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const fields: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join(".") || "body";
+      (fields[name] ??= []).push(issue.message);
+    }
+    throw new HttpError(400, "Some fields need attention.", { details: { fields } });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { define } from "../../../lib/state.ts";
+import { readJson } from "../../../lib/http/json_body.ts";
+import {
+  clearedSessionCookies,
+  isSecureContext,
+  readCookie,
+  REFRESH_COOKIE,
+  withCookies,
+} from "../../../lib/auth/cookies.ts";
+import { signOut } from "../../../lib/auth/service.ts";
+
+const LogoutBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
+
+/** Revokes the session (its whole refresh-token family) and clears the cookies. Idempotent. */
+export const handler = define.handlers({
+  async POST(ctx) {
+    const hasBody = ctx.req.headers.get("Content-Type")?.includes("json");
+    const body = hasBody ? await readJson(ctx.req, LogoutBody) : {};
+    const refreshToken = body.refreshToken ??
+      readCookie(ctx.req.headers.get("Cookie"), REFRESH_COOKIE);
+    if (refreshToken) await signOut(ctx.state.db, refreshToken);
+    return withCookies(
+      Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } }),
+      clearedSessionCookies(isSecureContext(ctx.url)),
+    );
+  },
+});

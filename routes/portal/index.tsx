@@ -1,0 +1,45 @@
+import { define } from "../../lib/state.ts";
+import { HttpError, page } from "../../lib/fresh/mod.ts";
+import { currentPerson } from "../../lib/auth/me.ts";
+
+/** What each portal will offer; later issues turn these into pages. */
+const NAVIGATION: Record<string, string[]> = {
+  student: ["My courses", "Assignments", "Grades"],
+  teacher: ["My classes", "Assignments to grade", "Rosters"],
+  parent: ["My children", "Progress", "Tuition payments"],
+  admin: ["People", "Courses", "Audit log", "School settings"],
+};
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const me = await currentPerson(ctx.state.db, ctx.state.session!);
+    if (!me) throw new HttpError(401, "Please sign in to continue.");
+    return page(me);
+  },
+});
+
+/** The portal shell: who is signed in, their school, and their role's navigation. */
+export default define.page<typeof handler>(({ data }) => (
+  <section class="space-y-6">
+    <div class="space-y-1">
+      <p class="text-sm font-semibold uppercase tracking-wide text-emerald-800">
+        {data.tenant.name} · {data.user.role}
+      </p>
+      <h1 class="text-2xl font-bold" data-testid="welcome">Welcome, {data.user.fullName}</h1>
+    </div>
+    <nav aria-label="Portal">
+      <ul class="grid gap-3 sm:grid-cols-2">
+        {(NAVIGATION[data.user.role] ?? []).map((item) => (
+          <li class="rounded border border-stone-200 bg-white px-4 py-3 text-stone-700">
+            {item} <span class="text-sm text-stone-500">(coming soon)</span>
+          </li>
+        ))}
+      </ul>
+    </nav>
+    <form method="post" action="/signout">
+      <button type="submit" class="rounded border border-stone-400 px-4 py-2 font-semibold">
+        Sign out
+      </button>
+    </form>
+  </section>
+));
