@@ -3,17 +3,11 @@
  * with database errors mapped to HTTP in the one place that knows both.
  */
 import freshConfig from "../fresh.config.ts";
-import { createApp, type FreshApp, HttpError } from "./fresh/mod.ts";
-import { DbError, httpFailureFor } from "./db/errors.ts";
+import { createApp, type FreshApp } from "./fresh/mod.ts";
+import { dbErrorToHttp } from "./app_errors.ts";
 import type { Db } from "./db/types.ts";
 import type { Logger } from "./log.ts";
 import type { State } from "./state.ts";
-
-export function dbErrorToHttp(err: unknown): HttpError | undefined {
-  if (!(err instanceof DbError)) return undefined;
-  const { status, message } = httpFailureFor(err);
-  return new HttpError(status, message, { cause: err });
-}
 
 export interface ElymicaAppOptions {
   db: Db;

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { HttpError } from "../fresh/mod.ts";
+import { fieldErrors } from "./field_errors.ts";
 
 export async function readJson<Schema extends z.ZodType>(
   req: Request,
@@ -17,12 +18,9 @@ export async function readJson<Schema extends z.ZodType>(
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) {
-      const name = issue.path.join(".") || "body";
-      (fields[name] ??= []).push(issue.message);
-    }
-    throw new HttpError(400, "Some fields need attention.", { details: { fields } });
+    throw new HttpError(400, "Some fields need attention.", {
+      details: { fields: fieldErrors(parsed.error) },
+    });
   }
   return parsed.data;
 }

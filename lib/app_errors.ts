@@ -1,0 +1,9 @@
+import { HttpError } from "./fresh/mod.ts";
+import { DbError, httpFailureFor } from "./db/errors.ts";
+
+/** A database error as the HTTP error people see (lib/db/errors.ts holds the table). */
+export function dbErrorToHttp(err: unknown): HttpError | undefined {
+  if (!(err instanceof DbError)) return undefined;
+  const { status, message } = httpFailureFor(err);
+  return new HttpError(status, message, { cause: err });
+}
