@@ -8,6 +8,7 @@ interface SignInData {
   email: string;
   next: string;
   error?: string;
+  notice?: string;
 }
 
 const PORTAL = "/portal";
@@ -17,7 +18,12 @@ export const handler = define.handlers({
   GET(ctx) {
     const next = sameSitePath(ctx.url.searchParams.get("next"), ctx.url, PORTAL);
     if (ctx.state.session) return ctx.redirect(next);
-    return page<SignInData>({ email: "", next });
+    const verified = ctx.url.searchParams.get("verified") === "1";
+    return page<SignInData>({
+      email: "",
+      next,
+      notice: verified ? "Your account is ready. Sign in with your new password." : undefined,
+    });
   },
   async POST(ctx) {
     const form = await ctx.req.formData();
@@ -47,6 +53,7 @@ export const handler = define.handlers({
 export default define.page<typeof handler>(({ data }) => (
   <section class="max-w-sm space-y-6">
     <h1 class="text-2xl font-bold">Sign in</h1>
+    {data.notice && <p role="status" class="rounded bg-emerald-50 px-3 py-2">{data.notice}</p>}
     {data.error && (
       <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800">
         {data.error}
