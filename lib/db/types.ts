@@ -3,7 +3,7 @@
 export type Row = Record<string, unknown>;
 
 /** Runs one parameterised statement inside the caller's transaction and returns its rows. */
-export type Query = <T extends Row = Row>(text: string, params?: unknown[]) => Promise<T[]>;
+export type Query = <T = Row>(text: string, params?: unknown[]) => Promise<T[]>;
 
 /** Verified JWT claims, as ARCHITECTURE §6 defines them; RLS reads them through `auth.jwt()`. */
 export interface Claims {
