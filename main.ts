@@ -26,6 +26,7 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
     const app = await createElymicaApp({
       db,
       jwtSecret: await resolveJwtSecret(config),
+      metricsToken: config.metricsToken,
       bodyLimitBytes: config.bodyLimitBytes,
     });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);

@@ -5,6 +5,7 @@
 import freshConfig from "../fresh.config.ts";
 import { createApp, type FreshApp } from "./fresh/mod.ts";
 import { dbErrorToHttp } from "./app_errors.ts";
+import { recordRequest } from "./metrics.ts";
 import type { Db } from "./db/types.ts";
 import type { Logger } from "./log.ts";
 import type { State } from "./state.ts";
@@ -12,6 +13,7 @@ import type { State } from "./state.ts";
 export interface ElymicaAppOptions {
   db: Db;
   jwtSecret: string;
+  metricsToken?: string;
   bodyLimitBytes?: number;
   log?: Logger;
   /** Another folder of routes (tests' fixture apps). */
@@ -21,9 +23,15 @@ export interface ElymicaAppOptions {
 export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> {
   return createApp<State>({
     rootDir: options.rootDir ?? freshConfig.rootDir,
-    state: { db: options.db, jwtSecret: options.jwtSecret, session: null },
+    state: {
+      db: options.db,
+      jwtSecret: options.jwtSecret,
+      metricsToken: options.metricsToken ?? null,
+      session: null,
+    },
     bodyLimitBytes: options.bodyLimitBytes,
     log: options.log,
     toHttpError: dbErrorToHttp,
+    onRequestDone: recordRequest,
   });
 }

@@ -13,6 +13,16 @@ const postgresUrl = z.string().refine((value) => {
   }
 }, "must be a postgres:// URL");
 
+const urlWith = (protocols: RegExp, message: string) =>
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return protocols.test(url.protocol) && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, message);
+
 const schema = z.object({
   APP_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
@@ -23,6 +33,17 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default(".data"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  SMTP_URL: urlWith(/^smtps?:$/, "must be an smtp:// or smtps:// URL").optional(),
+  SMTP_FROM: z.string().regex(
+    /^([^<>\r\n]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/,
+    "must be an address or Name <address>",
+  ).optional(),
+  SMS_API_URL: urlWith(/^https?:$/, "must be an http(s) URL").optional(),
+  SMS_USERNAME: z.string().min(1).optional(),
+  SMS_API_KEY: z.string().min(8, "must be at least 8 characters").optional(),
+  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9 ]{1,11}$/, "must be 1–11 letters or digits")
+    .optional(),
 });
 
 /** The variables this module reads, with their meaning: the README's table is built from this. */
@@ -38,7 +59,28 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
   JWT_SECRET: "signs access tokens (the Supabase project's JWT secret when deployed); " +
     "unset in development → generated once and kept in DATA_DIR",
+  METRICS_TOKEN: "password of /metrics (HTTP basic auth, any user name); unset → /metrics is off",
+  SMTP_URL: "email server, smtp://user:pass@host:587 or smtps://…:465; unset → dev mailbox " +
+    "(/dev/mailbox), refused in production",
+  SMTP_FROM: "sender of emails, e.g. Elymica <no-reply@school.example>",
+  SMS_API_URL: "Africa's Talking API (or lib/notify/sms_emulator.ts); default: live API, " +
+    "sandbox API when SMS_USERNAME=sandbox",
+  SMS_USERNAME: "Africa's Talking username; with SMS_API_KEY turns SMS on, else dev mailbox",
+  SMS_API_KEY: "Africa's Talking API key",
+  SMS_SENDER_ID: "sender ID or short code SMS come from; unset → the account's default",
 };
+
+/** Where email and SMS go: a real provider, or the in-memory development mailbox. */
+export interface NotifyConfig {
+  email: { kind: "smtp"; url: string; from: string } | { kind: "dev-mailbox"; from: string };
+  sms:
+    | { kind: "africastalking"; url: string; username: string; apiKey: string; senderId?: string }
+    | { kind: "dev-mailbox" };
+}
+
+export const AT_LIVE_URL = "https://api.africastalking.com";
+export const AT_SANDBOX_URL = "https://api.sandbox.africastalking.com";
+const DEV_FROM = "Elymica <no-reply@elymica.localhost>";
 
 export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
@@ -52,6 +94,8 @@ export interface Config {
   database: DatabaseConfig;
   /** Unset only outside production: start-up then uses a generated one kept in dataDir. */
   jwtSecret?: string;
+  metricsToken?: string;
+  notify: NotifyConfig;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +124,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const requiredInProduction = {
     DATABASE_URL: "the embedded database is for development only",
     JWT_SECRET: "a generated development secret must not sign production sessions",
+    SMTP_URL: "the development mailbox is for development only",
+    SMTP_FROM: "emails need a real sender",
+    SMS_USERNAME: "the development mailbox is for development only",
+    SMS_API_KEY: "the development mailbox is for development only",
   } as const;
   if (vars.APP_ENV === "production") {
     const missing = Object.entries(requiredInProduction).filter(([name]) =>
@@ -93,6 +141,30 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       );
     }
   }
+  // SMS is on with both credentials; one without the other is a mistake worth stopping for.
+  const smsMissing = (["SMS_USERNAME", "SMS_API_KEY"] as const).filter((name) => !vars[name]);
+  if (smsMissing.length === 1 || (vars.SMS_API_URL && smsMissing.length > 0)) {
+    throw new ConfigError(
+      "Invalid configuration:\n" +
+        smsMissing.map((name) => `  ${name}: required to send SMS (SMS_* is partly set)`)
+          .join("\n"),
+    );
+  }
+  const notify: NotifyConfig = {
+    email: vars.SMTP_URL
+      ? { kind: "smtp", url: vars.SMTP_URL, from: vars.SMTP_FROM ?? DEV_FROM }
+      : { kind: "dev-mailbox", from: vars.SMTP_FROM ?? DEV_FROM },
+    sms: vars.SMS_USERNAME && vars.SMS_API_KEY
+      ? {
+        kind: "africastalking",
+        url: vars.SMS_API_URL ??
+          (vars.SMS_USERNAME === "sandbox" ? AT_SANDBOX_URL : AT_LIVE_URL),
+        username: vars.SMS_USERNAME,
+        apiKey: vars.SMS_API_KEY,
+        senderId: vars.SMS_SENDER_ID,
+      }
+      : { kind: "dev-mailbox" },
+  };
   const database: DatabaseConfig = vars.DATABASE_URL
     ? {
       kind: "postgres",
@@ -109,5 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     database,
     jwtSecret: vars.JWT_SECRET,
+    metricsToken: vars.METRICS_TOKEN,
+    notify,
   };
 }

@@ -16,6 +16,8 @@ export interface State {
   db: Db;
   /** Signs and verifies access tokens; from JWT_SECRET (or the generated development one). */
   jwtSecret: string;
+  /** The password of /metrics; null turns the endpoint off. */
+  metricsToken: string | null;
   /** The signed-in person's verified claims (Bearer header or session cookie), else null. */
   session: AccessClaims | null;
 }

@@ -4,6 +4,7 @@
  */
 import type { Db } from "../db/types.ts";
 import { signAccessToken } from "./tokens.ts";
+import { recordSignIn } from "../metrics.ts";
 
 export interface SessionPerson {
   id: string;
@@ -74,14 +75,13 @@ export async function signIn(
   secret: string,
   input: { email: string; password: string; device: string },
 ): Promise<AuthOutcome> {
-  return await grant(
-    secret,
-    await call(db, "select public.auth_sign_in($1, $2, $3) as result", [
-      input.email,
-      input.password,
-      input.device,
-    ]),
-  );
+  const outcome = await call(db, "select public.auth_sign_in($1, $2, $3) as result", [
+    input.email,
+    input.password,
+    input.device,
+  ]);
+  recordSignIn(outcome);
+  return await grant(secret, outcome);
 }
 
 export async function refreshSession(

@@ -17,6 +17,7 @@ import { registerIsland } from "./island_hook.ts";
 import {
   compression,
   type FreshEnv,
+  type RequestDone,
   requestId,
   requestLog,
   securityHeaders,
@@ -40,6 +41,8 @@ export interface AppOptions<State extends object> {
    * can let them propagate; return undefined for errors it does not know.
    */
   toHttpError?: (err: unknown) => HttpError | undefined;
+  /** Called once per request after it is answered (metrics). */
+  onRequestDone?: (done: RequestDone) => void;
 }
 
 export interface FreshApp {
@@ -126,7 +129,7 @@ export async function createApp<State extends object = Record<string, unknown>>(
   const hono = new Hono<FreshEnv>({ strict: false });
   hono.use(
     requestId(),
-    requestLog({ log }),
+    requestLog({ log, onDone: options.onRequestDone }),
     securityHeaders(),
     compression(),
     bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(new HttpError(413, tooLarge)) }),
@@ -138,6 +141,7 @@ export async function createApp<State extends object = Record<string, unknown>>(
   );
   if (bundles) {
     hono.get(`${BUNDLE_PREFIX}:file`, (c) => {
+      c.set("routePattern", `${BUNDLE_PREFIX}:file`);
       const body = bundles.files.get(c.req.param("file"));
       if (!body) throw new HttpError(404);
       return new Response(body as Uint8Array<ArrayBuffer>, {
@@ -152,7 +156,10 @@ export async function createApp<State extends object = Record<string, unknown>>(
   for (const route of scanned.routes) {
     const terminal = routeTerminal(route.file, await importFile(route.file) as RouteModule, render);
     const chain = await middlewaresOf(route.middlewares);
-    hono.all(route.pattern, (c) => runChain(chain, terminal, c));
+    hono.all(route.pattern, (c) => {
+      c.set("routePattern", route.pattern);
+      return runChain(chain, terminal, c);
+    });
   }
   // Unmatched URLs still pass the root _middleware (preferences, session) for their 404 page.
   const rootChain = await middlewaresOf(scanned.rootMiddlewares);

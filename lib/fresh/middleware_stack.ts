@@ -11,6 +11,8 @@ import type { Logger } from "../log.ts";
 export type FreshEnv = {
   Variables: {
     requestId: string;
+    /** The matched route's pattern (e.g. `/courses/:courseId`), for logs and metrics. */
+    routePattern?: string;
     secureHeadersNonce?: string;
     state: Record<string, unknown>;
   };
@@ -40,8 +42,19 @@ export function requestId(options: Partial<RequestIdOptions> = {}): MiddlewareHa
   };
 }
 
+/** What is known of a request once it is answered: for metrics. */
+export interface RequestDone {
+  method: string;
+  /** The route pattern, or "static", "bundle", "unmatched": never the raw path (cardinality). */
+  route: string;
+  status: number;
+  durationMs: number;
+}
+
 /** Exactly one `request` line per request, whatever happened inside. */
-export function requestLog(options: { log: Logger }): MiddlewareHandler<FreshEnv> {
+export function requestLog(
+  options: { log: Logger; onDone?: (done: RequestDone) => void },
+): MiddlewareHandler<FreshEnv> {
   return async function requestLog(c, next) {
     const started = performance.now();
     let status = 500;
@@ -49,14 +62,18 @@ export function requestLog(options: { log: Logger }): MiddlewareHandler<FreshEnv
       await next();
       status = c.res.status;
     } finally {
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      const route = c.get("routePattern") ?? "unmatched";
       options.log.info("request", {
         method: c.req.method,
         // The path only: query strings can carry tokens (password-reset and sign-in links).
         path: new URL(c.req.url).pathname,
+        route,
         status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        durationMs,
         requestId: c.get("requestId"),
       });
+      options.onDone?.({ method: c.req.method, route, status, durationMs });
     }
   };
 }

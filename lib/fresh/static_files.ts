@@ -67,6 +67,7 @@ export function serveStaticFiles(
     if (isTraversal(path)) throw new HttpError(404);
     const file = files.get(decodeURIComponent(path));
     if (!file) return await next();
+    c.set("routePattern", "static");
     const headers = { ETag: file.etag, "Cache-Control": cacheControl };
     if (matches(c.req.header("If-None-Match"), file.etag)) {
       return new Response(null, { status: 304, headers });

@@ -1,0 +1,95 @@
+/**
+ * Prometheus metrics (OBS-1) in the text exposition format, kept in process: requests by
+ * route and status, a latency histogram, sign-ins by outcome. Gauges that the database knows
+ * (the outbox) are read when scraped. Labels are route patterns, never raw paths or people.
+ */
+import type { RequestDone } from "./fresh/middleware_stack.ts";
+
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+type Labels = Record<string, string>;
+const key = (labels: Labels) =>
+  Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`).join(",");
+
+class Counter {
+  readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  inc(labels: Labels, by = 1) {
+    const k = key(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  render(): string[] {
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} counter`,
+      ...[...this.values].map(([k, v]) => `${this.name}{${k}} ${v}`),
+    ];
+  }
+}
+
+class Histogram {
+  readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  constructor(readonly name: string, readonly help: string) {}
+  observe(labels: Labels, seconds: number) {
+    const k = key(labels);
+    const s = this.series.get(k) ?? { counts: BUCKETS.map(() => 0), sum: 0, count: 0 };
+    BUCKETS.forEach((le, i) => seconds <= le && s.counts[i]++);
+    s.sum += seconds;
+    s.count++;
+    this.series.set(k, s);
+  }
+  render(): string[] {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [k, s] of this.series) {
+      BUCKETS.forEach((le, i) => lines.push(`${this.name}_bucket{${k},le="${le}"} ${s.counts[i]}`));
+      lines.push(`${this.name}_bucket{${k},le="+Inf"} ${s.count}`);
+      lines.push(`${this.name}_sum{${k}} ${s.sum}`, `${this.name}_count{${k}} ${s.count}`);
+    }
+    return lines;
+  }
+}
+
+export const httpRequests = new Counter(
+  "elymica_http_requests_total",
+  "HTTP requests by method, route pattern and status.",
+);
+export const httpDuration = new Histogram(
+  "elymica_http_request_duration_seconds",
+  "Time to answer HTTP requests, by route pattern.",
+);
+export const signIns = new Counter(
+  "elymica_sign_ins_total",
+  "Sign-in attempts by outcome (success, invalid_credentials, locked, disabled, refused).",
+);
+
+export function recordRequest(done: RequestDone) {
+  httpRequests.inc({ method: done.method, route: done.route, status: String(done.status) });
+  httpDuration.observe({ route: done.route }, done.durationMs / 1000);
+}
+
+const OUTCOMES: Record<string, string> = {
+  EL401: "invalid_credentials",
+  EL403: "disabled",
+  EL429: "locked",
+};
+
+export function recordSignIn(outcome: { ok: boolean; code?: string }) {
+  signIns.inc({ outcome: outcome.ok ? "success" : OUTCOMES[outcome.code ?? ""] ?? "refused" });
+}
+
+export interface Gauge {
+  name: string;
+  help: string;
+  values: { labels: Labels; value: number }[];
+}
+
+export function renderMetrics(gauges: Gauge[] = []): string {
+  const lines = [httpRequests, httpDuration, signIns].flatMap((m) => m.render());
+  for (const gauge of gauges) {
+    lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
+    for (const { labels, value } of gauge.values) {
+      lines.push(`${gauge.name}${Object.keys(labels).length ? `{${key(labels)}}` : ""} ${value}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
