@@ -1,6 +1,7 @@
 -- Guards that hold for every table and function, present and future: RLS everywhere, no
--- privilege for anon, nothing in private/audit for authenticated beyond the audit log read,
--- policies written the house way, indexed foreign keys, comments, pinned search paths.
+-- table privilege for anon and only the pinned auth functions to execute, nothing in
+-- private/audit for authenticated beyond the audit log read, policies written the house way,
+-- indexed foreign keys, comments, pinned search paths.
 begin;
 select plan(13);
 
@@ -77,17 +78,25 @@ select is_empty(
   'anon cannot use private or audit; no API role can create objects in our schemas'
 );
 
-select is_empty(
-  $$ select oid::regprocedure from our_functions where pg_catalog.has_function_privilege('anon', oid, 'EXECUTE') $$,
-  'anon can execute none of our functions'
+select results_eq(
+  $$ select oid::regprocedure::text from our_functions
+     where pg_catalog.has_function_privilege('anon', oid, 'EXECUTE')
+     order by oid::regprocedure::text collate "C" $$,
+  $$ values ('auth_password_problems(text)'), ('auth_refresh(text,text)'), ('auth_resend_otp(uuid)'),
+            ('auth_sign_in(text,text,text)'), ('auth_sign_out(text)'), ('auth_verify_otp(uuid,text,text)') $$,
+  'anon can execute only the sign-in, refresh, sign-out, code and password-policy functions'
 );
 
 select results_eq(
   $$ select oid::regprocedure::text from our_functions
-     where pg_catalog.has_function_privilege('authenticated', oid, 'EXECUTE') order by 1 $$,
-  $$ values ('private.current_tenant_id()'), ('private.current_user_role()'),
+     where pg_catalog.has_function_privilege('authenticated', oid, 'EXECUTE')
+     order by oid::regprocedure::text collate "C" $$,
+  $$ values ('auth_change_password(text,text)'), ('auth_invite(text,text,text,person_role,uuid[])'),
+            ('auth_password_problems(text)'), ('auth_sign_out(text)'), ('auth_unlock(uuid)'),
+            ('people_with_status()'),
+            ('private.current_tenant_id()'), ('private.current_user_role()'),
             ('private.guardian_student_ids()'), ('private.is_valid_timezone(text)') $$,
-  'authenticated can execute only the policy helpers and the timezone validator'
+  'authenticated can execute only the policy helpers, the timezone validator and the auth functions'
 );
 
 select is_empty(
