@@ -13,6 +13,8 @@
 --   tests.clear_authentication()                 role anon, no claims
 --   tests.freeze_time(ts) / tests.unfreeze_time()
 --   tests.affected_rows(sql)                     rows a statement changed, as the current role
+--   tests.set_password(person_id, password)      gives a person a password (bcrypt, as owner)
+--   tests.sent_code(recipient)                   the code in the latest message to an address
 --
 -- All role and claim changes are transaction-local (set_config(…, true)), like the app's.
 
@@ -270,6 +272,55 @@ begin
 end
 $$;
 comment on function tests.unfreeze_time() is 'Restores the real clock and the original search_path.';
+
+-------------------------------------------------------------------------------
+-- Auth fixtures (security definer: passwords and the outbox are owner-only)
+-------------------------------------------------------------------------------
+
+create or replace function tests.set_password(p_person_id uuid, p_password text)
+  returns void
+  language plpgsql
+  volatile
+  security definer
+  set search_path = ''
+as $$
+begin
+  -- cost 4: a fixture, not a stored password; the auth functions store cost 10 themselves
+  insert into private.passwords (tenant_id, person_id, password_hash)
+  select p.tenant_id, p.id, extensions.crypt(p_password, extensions.gen_salt('bf', 4))
+  from public.people p
+  where p.id = p_person_id
+  on conflict (person_id) do update set password_hash = excluded.password_hash;
+  if not found then
+    raise exception 'tests.set_password: no person %', p_person_id;
+  end if;
+end
+$$;
+comment on function tests.set_password(uuid, text) is
+  'Gives a person a password (bcrypt cost 4, for speed), as the owner.';
+
+create or replace function tests.sent_code(p_recipient text)
+  returns text
+  language plpgsql
+  stable
+  security definer
+  set search_path = ''
+as $$
+declare
+  v_body text;
+begin
+  select o.body into v_body
+  from private.outbox o
+  where o.recipient = lower(btrim(p_recipient))
+  order by o.id desc
+  limit 1;
+  -- the first six-digit word: the code comes before the /verify?person=<uuid> link
+  return substring(v_body from '\m([0-9]{6})\M');
+end
+$$;
+comment on function tests.sent_code(text) is
+  'The six-digit code in the latest message queued for this email address or phone number '
+  '(null when none), read from private.outbox as the owner.';
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 grant execute on function test_overrides.now() to anon, authenticated, service_role;
