@@ -21,6 +21,7 @@ const requestContext = define.middleware((ctx) => {
       requestId: ctx.state.requestId,
       ip: peerAddress(ctx.hono),
       userAgent: ctx.req.headers.get("User-Agent")?.slice(0, 512),
+      publicUrl: ctx.url.origin,
     });
   }
   return ctx.next();

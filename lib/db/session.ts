@@ -9,7 +9,8 @@ import type { Claims, Query, RequestContext } from "./types.ts";
  */
 export const SESSION_SETUP = "select set_config('role', $1, true), " +
   "set_config('request.jwt.claims', $2, true), set_config('app.request_id', $3, true), " +
-  "set_config('app.ip', $4, true), set_config('app.user_agent', $5, true)";
+  "set_config('app.ip', $4, true), set_config('app.user_agent', $5, true), " +
+  "set_config('app.public_url', $6, true)";
 
 export type ApiRole = "anon" | "authenticated" | "service_role";
 
@@ -24,6 +25,7 @@ export function sessionParams(
     context.requestId ?? "",
     context.ip ?? "",
     context.userAgent ?? "",
+    context.publicUrl ?? "",
   ];
 }
 

@@ -15,11 +15,16 @@ export interface Claims {
 
 export type DbKind = "embedded" | "postgres";
 
-/** Who is asking, recorded by the audit triggers (`app.request_id`, `app.ip`, `app.user_agent`). */
+/**
+ * Who is asking, recorded by the audit triggers (`app.request_id`, `app.ip`, `app.user_agent`),
+ * and where they reach us (`app.public_url`, for links in messages).
+ */
 export interface RequestContext {
   requestId?: string;
   ip?: string;
   userAgent?: string;
+  /** Where people reach this app (e.g. https://school.example), for links in messages. */
+  publicUrl?: string;
 }
 
 export interface Db {

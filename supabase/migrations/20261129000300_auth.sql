@@ -637,6 +637,10 @@ declare
   v_name text;
   v_school text;
   v_delivery text;
+  -- The server sets app.public_url (APP_URL, or the request's origin) so the link in the
+  -- message is one a phone can open; without it the link is a path.
+  v_link text := coalesce(nullif(current_setting('app.public_url', true), ''), '')
+    || '/verify?person=' || p_person_id::text;
 begin
   select p.email, p.phone, p.full_name, t.name
     into v_email, v_phone, v_name, v_school
@@ -665,17 +669,17 @@ begin
       p_tenant_id, 'email', v_email, 'Your Elymica code',
       format(
         E'Hello %s,\n\n%s has invited you to Elymica. Your code is %s. It works for 5 minutes.\n\n'
-        'To set your password, open /verify?person=%s and enter the code.\n\n'
+        'To set your password, open %s and enter the code.\n\n'
         'If you were not expecting this message, you can ignore it.',
-        v_name, v_school, v_code, p_person_id
+        v_name, v_school, v_code, v_link
       )
     );
   else
     v_delivery := 'sms';
     perform private.enqueue_notification(
       p_tenant_id, 'sms', v_phone, 'Your Elymica code',
-      format('Your Elymica code for %s is %s (valid 5 minutes). Set your password at /verify?person=%s',
-             v_school, v_code, p_person_id)
+      format('Your Elymica code for %s is %s (valid 5 minutes). Set your password at %s',
+             v_school, v_code, v_link)
     );
   end if;
 

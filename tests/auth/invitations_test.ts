@@ -62,6 +62,14 @@ Deno.test("invite → code → verify with a new password → sign in", async ()
     );
 
     const code = await codeSentTo(t, email);
+    const [message] = await t.owner.query<{ body: string }>(
+      "select body from private.outbox where recipient = $1",
+      [email],
+    );
+    assert.ok(
+      message.body.includes(`http://localhost/verify?person=${personId}`),
+      "the message links to this site, absolutely",
+    );
     const wrong = code === "000000" ? "111111" : "000000";
     const refused = await post(app, "/api/auth/verify-otp", {
       personId,
