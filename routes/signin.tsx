@@ -12,18 +12,19 @@ interface SignInData {
 }
 
 const PORTAL = "/portal";
+const NOTICES: Record<string, string> = {
+  verified: "Your account is ready. Sign in with your new password.",
+  changed: "Your password is changed, and you are signed out everywhere. Sign in again.",
+};
 
 /** Sign-in: a plain form that works without JavaScript (post, then a 303 to the portal). */
 export const handler = define.handlers({
   GET(ctx) {
     const next = sameSitePath(ctx.url.searchParams.get("next"), ctx.url, PORTAL);
     if (ctx.state.session) return ctx.redirect(next);
-    const verified = ctx.url.searchParams.get("verified") === "1";
-    return page<SignInData>({
-      email: "",
-      next,
-      notice: verified ? "Your account is ready. Sign in with your new password." : undefined,
-    });
+    const notice = Object.entries(NOTICES)
+      .find(([flag]) => ctx.url.searchParams.get(flag) === "1")?.[1];
+    return page<SignInData>({ email: "", next, notice });
   },
   async POST(ctx) {
     const form = await ctx.req.formData();

@@ -68,3 +68,20 @@ export async function passwordProblems(db: Db, password: string): Promise<string
   );
   return row.problems ?? [];
 }
+
+/** Changes the signed-in person's password; the database then ends all their sessions. */
+export async function changePassword(
+  db: Db,
+  person: Claims,
+  input: { currentPassword: string; newPassword: string },
+): Promise<Outcome> {
+  const [row] = await db.asUser(
+    person,
+    (q) =>
+      q<{ result: Outcome }>("select public.auth_change_password($1, $2) as result", [
+        input.currentPassword,
+        input.newPassword,
+      ]),
+  );
+  return row.result;
+}

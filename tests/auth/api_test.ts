@@ -253,3 +253,33 @@ Deno.test("logins are audited, success and failure, with the request id", async 
     assert.match(rows[1].action, /fail/);
   });
 });
+
+Deno.test("a password change ends every session; the new password signs in", async () => {
+  await withApp(async (app) => {
+    const first = (await login(app, TEACHER)).body;
+    const second = (await login(app, TEACHER)).body;
+    const weak = await call(app, "/api/auth/change-password", {
+      ...json({ currentPassword: DEMO_PASSWORD, newPassword: "password1" }),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${first.accessToken}` },
+    });
+    assert.equal(weak.status, 422);
+    await weak.body?.cancel();
+    const changed = await call(app, "/api/auth/change-password", {
+      ...json({ currentPassword: DEMO_PASSWORD, newPassword: "Lagos-Lagoon-2027" }),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${first.accessToken}` },
+    });
+    assert.equal(changed.status, 200);
+    await changed.body?.cancel();
+    for (const session of [first, second]) {
+      const refresh = await call(
+        app,
+        "/api/auth/refresh",
+        json({ refreshToken: session.refreshToken }),
+      );
+      assert.equal(refresh.status, 401, "every session ended");
+      await refresh.body?.cancel();
+    }
+    assert.equal((await login(app, TEACHER)).status, 401);
+    assert.equal((await login(app, TEACHER, "Lagos-Lagoon-2027")).status, 200);
+  });
+});
