@@ -1,6 +1,7 @@
 /**
  * `deno task start`: read the configuration, bring the database up to date (seeding an empty
- * embedded one with the demo schools), build the islands and serve.
+ * embedded one with the demo schools), build the islands, serve, and start the outbox worker
+ * that sends email and SMS.
  */
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
@@ -9,10 +10,18 @@ import { createElymicaApp } from "./lib/app.ts";
 import { resolveJwtSecret } from "./lib/auth/secret.ts";
 import { demoSignInsText } from "./lib/demo.ts";
 import { log } from "./lib/log.ts";
+import {
+  createNotifications,
+  type Notifications,
+  type OutboxWorker,
+  startOutboxWorker,
+} from "./lib/notify/mod.ts";
 
 export async function start(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const { db, owner } = await openDatabase(config.database);
   let server: Deno.HttpServer | undefined;
+  let notifications: Notifications | undefined;
+  let worker: OutboxWorker | undefined;
   try {
     const migrations = await prepareDatabase(owner);
     const seeded = config.database.kind === "embedded" && await seedIfEmpty(owner);
@@ -23,14 +32,18 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
       newlyApplied: migrations.applied,
       seeded,
     });
+    notifications = createNotifications(config.notify, log);
     const app = await createElymicaApp({
       db,
       jwtSecret: await resolveJwtSecret(config),
       metricsToken: config.metricsToken,
       bodyLimitBytes: config.bodyLimitBytes,
+      mailbox: notifications.mailbox,
     });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);
+    worker = startOutboxWorker({ db, transports: notifications.transports, log });
   } catch (error) {
+    await notifications?.close();
     await db.close();
     throw error;
   }
@@ -39,6 +52,8 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
     url,
     async stop() {
       await server.shutdown();
+      await worker.stop();
+      await notifications.close();
       await db.close();
     },
   };

@@ -8,6 +8,7 @@ import { dbErrorToHttp } from "./app_errors.ts";
 import { recordRequest } from "./metrics.ts";
 import type { Db } from "./db/types.ts";
 import type { Logger } from "./log.ts";
+import type { DevMailbox } from "./notify/dev_mailbox.ts";
 import type { State } from "./state.ts";
 
 export interface ElymicaAppOptions {
@@ -16,6 +17,8 @@ export interface ElymicaAppOptions {
   metricsToken?: string;
   bodyLimitBytes?: number;
   log?: Logger;
+  /** Shown at /dev/mailbox; only set when the development mailbox is a transport. */
+  mailbox?: DevMailbox;
   /** Another folder of routes (tests' fixture apps). */
   rootDir?: string;
 }
@@ -28,6 +31,7 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
       jwtSecret: options.jwtSecret,
       metricsToken: options.metricsToken ?? null,
       session: null,
+      mailbox: options.mailbox,
     },
     bodyLimitBytes: options.bodyLimitBytes,
     log: options.log,

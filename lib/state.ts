@@ -5,6 +5,7 @@
 import type { AccessClaims } from "./auth/tokens.ts";
 import type { Db } from "./db/types.ts";
 import { createDefine } from "./fresh/mod.ts";
+import type { DevMailbox } from "./notify/dev_mailbox.ts";
 
 export interface State {
   /** From X-Request-Id when sane, else generated; echoed in the response and in every log line. */
@@ -20,6 +21,8 @@ export interface State {
   metricsToken: string | null;
   /** The signed-in person's verified claims (Bearer header or session cookie), else null. */
   session: AccessClaims | null;
+  /** The development mailbox, when it stands in for SMTP or SMS (never in production). */
+  mailbox?: DevMailbox;
 }
 
 export const define = createDefine<State>();
