@@ -19,6 +19,7 @@ export default function OtpInput({ name, length, nextFieldId }: OtpInputProps) {
   const digits = useSignal<string[]>(Array(length).fill(""));
   const enhanced = useSignal(false);
   const boxes = useRef<(HTMLInputElement | null)[]>([]);
+  const field = useRef<HTMLInputElement>(null);
   useEffect(() => {
     enhanced.value = true;
   }, []);
@@ -29,7 +30,11 @@ export default function OtpInput({ name, length, nextFieldId }: OtpInputProps) {
     incoming.forEach((d, i) => next[from + i] = d);
     digits.value = next;
     const filled = next.findIndex((d) => d === "");
-    if (filled === -1) return complete(boxes.current[length - 1]);
+    if (filled === -1) {
+      // The form may be sent right away, before Preact re-renders the field from the signal.
+      if (field.current) field.current.value = next.join("");
+      return complete(boxes.current[length - 1]);
+    }
     boxes.current[Math.min(from + incoming.length, length - 1)]?.focus();
   }
 
@@ -50,6 +55,7 @@ export default function OtpInput({ name, length, nextFieldId }: OtpInputProps) {
   return (
     <div data-testid="otp" data-enhanced={String(enhanced.value)}>
       <input
+        ref={field}
         type={enhanced.value ? "hidden" : "text"}
         name={name}
         value={enhanced.value ? code : undefined}

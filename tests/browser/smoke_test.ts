@@ -7,49 +7,18 @@
  * where a missing browser is a failure.
  */
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launch, skipWithoutBrowser, watch } from "../support/browser.ts";
 import { fileURLToPath } from "node:url";
 import type { Db } from "../../lib/db/types.ts";
 import { createApp } from "../../lib/fresh/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 import type { State } from "../../lib/state.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_PATH") || "/usr/bin/chromium";
-const REQUIRED = Deno.env.get("REQUIRE_BROWSER") === "1";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
-const found = await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false);
-if (!found) {
-  const line = "!".repeat(78);
-  console.error(
-    `\n${line}\n  BROWSER TESTS NOT RUN: no Chromium at ${CHROMIUM} — install it with: ` +
-      `apt-get install -y chromium\n${line}\n`,
-  );
-}
-
-/** Console errors, uncaught exceptions, CSP violations and failed or 4xx/5xx requests. */
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
-  page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()}: ${r.url()}`));
-  return problems;
-}
-
 Deno.test({
   name: "browser: landing page, island hydration, low-data toggle with and without JS",
-  ignore: !found && !REQUIRED,
+  ignore: skipWithoutBrowser,
   async fn() {
-    if (!found) throw new Error(`REQUIRE_BROWSER=1 but no Chromium at ${CHROMIUM}`);
     const app = await createApp<State>({
       rootDir: fileURLToPath(new URL("../..", import.meta.url)),
       // The pages under test never touch the database (the landing page must not need one).
@@ -60,7 +29,7 @@ Deno.test({
     const base = `http://127.0.0.1:${server.addr.port}`;
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+      browser = await launch();
 
       // --- with JavaScript ---
       const context = await browser.newContext();
