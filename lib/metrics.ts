@@ -4,6 +4,7 @@
  * (the outbox) are read when scraped. Labels are route patterns, never raw paths or people.
  */
 import type { RequestDone } from "./fresh/middleware_stack.ts";
+import type { Db } from "./db/types.ts";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -92,4 +93,18 @@ export function renderMetrics(gauges: Gauge[] = []): string {
     }
   }
   return lines.join("\n") + "\n";
+}
+
+export const OUTBOX_GAUGE = "elymica_outbox_messages";
+
+/** The outbox by state, read from the database when scraped. */
+export async function outboxGauge(db: Db): Promise<Gauge> {
+  const rows = await db.asService((q) =>
+    q<{ status: string; messages: number }>("select status, messages from private.outbox_depth()")
+  );
+  return {
+    name: OUTBOX_GAUGE,
+    help: "Notification outbox messages by state (pending + sending is the depth).",
+    values: rows.map((r) => ({ labels: { status: r.status }, value: r.messages })),
+  };
 }

@@ -1,6 +1,6 @@
 import { define } from "../lib/state.ts";
 import { HttpError } from "../lib/fresh/mod.ts";
-import { renderMetrics } from "../lib/metrics.ts";
+import { outboxGauge, renderMetrics } from "../lib/metrics.ts";
 
 /** Compares without leaking, through timing, how much of a guess was right. */
 function sameSecret(given: string, expected: string): boolean {
@@ -16,7 +16,7 @@ function sameSecret(given: string, expected: string): boolean {
  * Off (404) when no token is configured, so it is never open by accident.
  */
 export const handler = define.handlers({
-  GET(ctx) {
+  async GET(ctx) {
     const token = ctx.state.metricsToken;
     if (!token) throw new HttpError(404);
     const basic = /^Basic\s+(\S+)$/i.exec(ctx.req.headers.get("Authorization") ?? "")?.[1];
@@ -31,7 +31,7 @@ export const handler = define.handlers({
         headers: { "WWW-Authenticate": 'Basic realm="metrics"' },
       });
     }
-    return new Response(renderMetrics(), {
+    return new Response(renderMetrics([await outboxGauge(ctx.state.db)]), {
       headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   },

@@ -324,3 +324,22 @@ comment on function private.outbox_recent(integer) is
   'mailbox page and for support staff checking whether a message went out.';
 revoke execute on function private.outbox_recent(integer) from public, anon, authenticated;
 grant execute on function private.outbox_recent(integer) to service_role;
+
+create function private.outbox_depth()
+  returns table (status text, messages integer)
+  language sql
+  stable
+  security definer
+  set search_path = ''
+as $$
+  select s.status, count(o.id)::integer
+  from (values ('pending'), ('sending'), ('sent'), ('dead')) as s (status)
+  left join private.outbox o on o.status = s.status
+  group by s.status
+  order by s.status
+$$;
+comment on function private.outbox_depth() is
+  'How many messages are in each state (every state listed, zero included): the outbox depth '
+  'that /metrics exports for alerting on a stuck or failing worker.';
+revoke execute on function private.outbox_depth() from public, anon, authenticated;
+grant execute on function private.outbox_depth() to service_role;

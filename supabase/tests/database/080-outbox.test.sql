@@ -4,7 +4,7 @@
 -- a sent message loses its body. (Two workers racing, and NOTIFY reaching a listener, cannot be
 -- seen from one pgTAP session: tests/notify/worker_test.ts proves those.)
 begin;
-select plan(54);
+select plan(56);
 
 select tests.create_school('school-a');
 select tests.create_person(tests.school_id('school-a'), 'admin', 'admin@a.test');
@@ -323,6 +323,19 @@ select ok(
     where p.oid = 'private.outbox_recent(integer)'::regprocedure and 'body' = any(p.proargnames)
   ),
   'the listing returns no body'
+);
+select results_eq(
+  $$ select status, messages from private.outbox_depth() $$,
+  $$ select s.status, (select count(*)::integer from private.outbox_recent(500) r
+                        where r.status = s.status)
+     from (values ('dead'), ('pending'), ('sending'), ('sent')) s(status) order by 1 $$,
+  'the depth counts every state, zero included'
+);
+select results_eq(
+  $$ select r.rolname::text, pg_catalog.has_function_privilege(r.rolname, 'private.outbox_depth()', 'EXECUTE')
+     from (values ('anon'), ('authenticated'), ('service_role')) r(rolname) order by 1 $$,
+  $$ values ('anon', false), ('authenticated', false), ('service_role', true) $$,
+  'only service_role may read the depth'
 );
 
 select * from finish();
