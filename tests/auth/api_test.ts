@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { openTestDatabase, type TestDatabase } from "../support/database.ts";
-import { call, testApp, testJwtSecret } from "../support/app.ts";
+import { call, quietLog, testApp, testJwtSecret } from "../support/app.ts";
 import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
 
@@ -282,4 +282,47 @@ Deno.test("a password change ends every session; the new password signs in", asy
     assert.equal((await login(app, TEACHER)).status, 401);
     assert.equal((await login(app, TEACHER, "Lagos-Lagoon-2027")).status, 200);
   });
+});
+
+Deno.test("cookies are Secure everywhere but localhost", async () => {
+  await withApp(async (app) => {
+    const response = await app.fetch(
+      new Request(
+        "https://school.example/api/auth/login",
+        json({ email: ADMIN, password: DEMO_PASSWORD }),
+      ),
+    );
+    assert.equal(response.status, 200);
+    await response.body?.cancel();
+    const cookies = response.headers.getSetCookie();
+    assert.equal(cookies.length, 2);
+    assert.ok(cookies.every((c) => /; Secure/.test(c)));
+  });
+});
+
+Deno.test("no password, token or code ever reaches a log line", async () => {
+  const t = await openTestDatabase({ seed: true });
+  const lines: string[] = [];
+  try {
+    const app = await testApp(t.db, { log: quietLog(lines) });
+    const signedIn = await call(
+      app,
+      "/api/auth/login",
+      json({ email: ADMIN, password: DEMO_PASSWORD }),
+    );
+    const { accessToken, refreshToken } = await signedIn.json();
+    await (await call(app, "/api/auth/login", json({ email: ADMIN, password: "Guess-Me-123" })))
+      .body
+      ?.cancel();
+    await (await call(app, "/api/auth/refresh", json({ refreshToken }))).body?.cancel();
+    await (await call(app, "/api/auth/me", { headers: { Authorization: `Bearer ${accessToken}` } }))
+      .body?.cancel();
+    const logged = lines.join("\n");
+    assert.ok(lines.length >= 4, "each request logged a line");
+    for (const secret of [DEMO_PASSWORD, "Guess-Me-123", accessToken, refreshToken]) {
+      assert.ok(!logged.includes(secret), "a secret reached the log");
+    }
+  } finally {
+    await t.close();
+  }
 });

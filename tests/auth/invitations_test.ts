@@ -236,3 +236,31 @@ Deno.test("an oversized CSV gets 413 and creates nobody", async () => {
     assert.equal(count.n, 0);
   });
 });
+
+Deno.test("an expired code is refused; asking again too soon is 429 with Retry-After", async () => {
+  await withAdmin(async (app, token, t) => {
+    const invited = await post(app, "/api/auth/register", {
+      fullName: "Imani Chebet",
+      phone: "+254711222333",
+      role: "parent",
+    }, token);
+    assert.equal(invited.body.delivery, "sms");
+    const { personId } = invited.body;
+    const code = await codeSentTo(t, "+254711222333");
+    await t.owner.query(
+      "update private.otp_codes set expires_at = now() - interval '1 second' where person_id = $1",
+      [personId],
+    );
+    const late = await post(app, "/api/auth/verify-otp", {
+      personId,
+      code,
+      password: "Strong-Pass-1",
+    });
+    assert.equal(late.status, 401);
+    assert.match(late.body.error, /expired/);
+    const resend = await call(app, "/api/auth/resend-otp", json({ personId }));
+    assert.equal(resend.status, 429, "the invitation was sent seconds ago");
+    assert.ok(Number(resend.headers.get("Retry-After")) > 0);
+    await resend.body?.cancel();
+  });
+});
