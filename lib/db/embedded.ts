@@ -20,15 +20,23 @@ export interface EmbeddedOptions {
   dataDir?: string;
   /** Load pgTAP (tests only: it costs start-up time and is no use to the app). */
   pgtap?: boolean;
+  /** Start from a snapshot taken by `snapshot()` (tests: a migrated database in ~0.5 s). */
+  from?: Blob;
 }
 
-export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
-  { db: Db; owner: OwnerSession }
-> {
+export interface Embedded {
+  db: Db;
+  owner: OwnerSession;
+  /** The whole database as a file, to start other in-memory copies from. */
+  snapshot(): Promise<Blob>;
+}
+
+export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embedded> {
   const extensions: Extensions = { pgcrypto };
   if (options.pgtap) extensions.pgtap = (await import("@electric-sql/pglite-pgtap")).pgtap;
   const pg = await PGlite.create({
     dataDir: options.dataDir,
+    loadDataDir: options.from,
     extensions,
     // Same JavaScript types as postgres.js returns on a server: 64-bit integers and numerics
     // as strings (no silent precision loss in money and counts).
@@ -89,5 +97,5 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<
     // The app and the owner share one PGlite; closing is the Db's job.
     close: () => Promise.resolve(),
   };
-  return { db, owner };
+  return { db, owner, snapshot: () => pg.dumpDataDir("none") };
 }

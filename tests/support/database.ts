@@ -32,13 +32,12 @@ export interface TestDatabaseOptions {
 }
 
 export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  const opened = serverUrl ? await createServerDatabase(serverUrl) : await createEmbedded(options);
+  if (!serverUrl) return await createEmbedded(options);
+  const opened = await createServerDatabase(serverUrl);
   try {
     if (!options.empty) {
       await prepareDatabase(opened.owner);
-      if (options.pgtap && opened.kind === "postgres") {
-        await opened.owner.exec("create extension if not exists pgtap");
-      }
+      if (options.pgtap) await opened.owner.exec("create extension if not exists pgtap");
       if (options.seed) await seedIfEmpty(opened.owner);
     }
   } catch (error) {
@@ -48,9 +47,35 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
   return opened;
 }
 
+/**
+ * Migrating and seeding a new PGlite takes seconds (bcrypt in WebAssembly), so each kind of
+ * test database is built once per test run and every test gets an in-memory copy of it.
+ */
+const snapshots = new Map<string, Promise<Blob>>();
+
+function snapshotFor(options: TestDatabaseOptions): Promise<Blob> {
+  const key = `pgtap=${!!options.pgtap} seed=${!!options.seed}`;
+  let snapshot = snapshots.get(key);
+  if (!snapshot) {
+    snapshot = (async () => {
+      const built = await openEmbedded({ pgtap: options.pgtap });
+      try {
+        await prepareDatabase(built.owner);
+        if (options.pgtap) await built.owner.exec("create extension if not exists pgtap");
+        if (options.seed) await seedIfEmpty(built.owner);
+        return await built.snapshot();
+      } finally {
+        await built.db.close();
+      }
+    })();
+    snapshots.set(key, snapshot);
+  }
+  return snapshot;
+}
+
 async function createEmbedded(options: TestDatabaseOptions): Promise<TestDatabase> {
-  const { db, owner } = await openEmbedded({ pgtap: options.pgtap });
-  if (options.pgtap) await owner.exec("create extension if not exists pgtap");
+  const from = options.empty ? undefined : await snapshotFor(options);
+  const { db, owner } = await openEmbedded({ pgtap: options.pgtap, from });
   return { kind: "embedded", db, owner, close: () => db.close() };
 }
 
