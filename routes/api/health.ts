@@ -6,6 +6,7 @@ import { define } from "../../lib/state.ts";
 import { appliedMigrations } from "../../lib/db/mod.ts";
 import { httpFailureFor, toDbError } from "../../lib/db/errors.ts";
 import { log } from "../../lib/log.ts";
+import type { RouteOperations } from "../../lib/openapi.ts";
 
 const noStore = { "Cache-Control": "no-store" };
 
@@ -31,3 +32,13 @@ export const handler = define.handlers({
     }
   },
 });
+
+export const openapi: RouteOperations = {
+  GET: {
+    summary: "Liveness and database state: { status, db, migrations }",
+    responses: {
+      200: "Up, with the database kind and applied migrations",
+      503: "Database unreachable",
+    },
+  },
+};

@@ -5,6 +5,7 @@ import { requireSession } from "../../../lib/auth/middleware.ts";
 import { changePassword } from "../../../lib/auth/invitations.ts";
 import { refusalError } from "../../../lib/auth/http.ts";
 import { clearedSessionCookies, isSecureContext, withCookies } from "../../../lib/auth/cookies.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const ChangeBody = z.object({
   currentPassword: z.string().min(1, "Enter your current password.").max(1024),
@@ -23,3 +24,17 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "Change the password; every session of the person ends",
+    body: ChangeBody,
+    signedIn: true,
+    responses: {
+      200: "Changed; sign in again",
+      401: "Not signed in, or the current password is wrong",
+      422: "The new password breaks the policy",
+      429: "Too many wrong current passwords",
+    },
+  },
+};

@@ -3,6 +3,7 @@ import { define } from "../../../lib/state.ts";
 import { readJson } from "../../../lib/http/json_body.ts";
 import { deviceFingerprint, signIn } from "../../../lib/auth/service.ts";
 import { refusalError, sessionResponse } from "../../../lib/auth/http.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const LoginBody = z.object({
   email: z.string().trim().min(1, "Enter your email address.").max(254),
@@ -19,3 +20,17 @@ export const handler = define.handlers({
     return sessionResponse(outcome, ctx.url);
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "Sign in: { accessToken, refreshToken, user, tenant }, and session cookies",
+    body: LoginBody,
+    responses: {
+      200: "Signed in",
+      400: "Malformed JSON or missing fields",
+      401: "Email or password is incorrect (the same answer for unknown emails)",
+      403: "The account is disabled",
+      429: "Locked after 5 failures, or too many failures from this address (Retry-After)",
+    },
+  },
+};

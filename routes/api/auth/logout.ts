@@ -9,6 +9,7 @@ import {
   withCookies,
 } from "../../../lib/auth/cookies.ts";
 import { signOut } from "../../../lib/auth/service.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const LogoutBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 
@@ -26,3 +27,11 @@ export const handler = define.handlers({
     );
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "End the session (body or cookie refresh token) and clear the cookies",
+    body: LogoutBody,
+    responses: { 200: "Signed out (also for an unknown token)" },
+  },
+};

@@ -5,6 +5,7 @@ import { readCookie, REFRESH_COOKIE } from "../../../lib/auth/cookies.ts";
 import { deviceFingerprint, refreshSession } from "../../../lib/auth/service.ts";
 import { refusalError, sessionResponse } from "../../../lib/auth/http.ts";
 import { HttpError } from "../../../lib/fresh/mod.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 
@@ -25,3 +26,15 @@ export const handler = define.handlers({
     return sessionResponse(outcome, ctx.url);
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "Rotate the refresh token (body or cookie) for a new session",
+    body: RefreshBody,
+    responses: {
+      200: "A new access and refresh token",
+      401: "Unknown, expired or already used (a reuse ends the whole session family)",
+      403: "The account is disabled",
+    },
+  },
+};

@@ -6,6 +6,7 @@ import { invite } from "../../../lib/auth/invitations.ts";
 import { refusalError } from "../../../lib/auth/http.ts";
 import { DbError } from "../../../lib/db/errors.ts";
 import { HttpError } from "../../../lib/fresh/mod.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 /** AUTH-2: an admin invites one person; the code goes out by email or SMS. */
 export const handler = define.handlers({
@@ -29,3 +30,19 @@ export const handler = define.handlers({
     }
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "An admin invites one person; the code goes out by email or SMS",
+    body: InvitationInput,
+    signedIn: true,
+    responses: {
+      201: "{ personId, delivery }",
+      400: "Field errors",
+      401: "Not signed in",
+      403: "Not an admin, or the school's plan limit is reached",
+      409: "Someone in this school already has that email address",
+      422: "A child who is not a student of this school",
+    },
+  },
+};

@@ -3,6 +3,7 @@ import { define } from "../../../lib/state.ts";
 import { readJson } from "../../../lib/http/json_body.ts";
 import { verifyInvitation } from "../../../lib/auth/invitations.ts";
 import { refusalError } from "../../../lib/auth/http.ts";
+import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const VerifyBody = z.object({
   personId: z.uuid("This link is not valid."),
@@ -19,3 +20,16 @@ export const handler = define.handlers({
     return Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } });
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "The invitee proves the code and sets a password",
+    body: VerifyBody,
+    responses: {
+      200: "Activated: the person can sign in",
+      400: "Field errors",
+      401: "Wrong, expired, used or another person's code",
+      422: "The password breaks the policy (the code stays usable)",
+    },
+  },
+};

@@ -3,6 +3,7 @@ import { requireSession } from "../../../../lib/auth/middleware.ts";
 import { inviteFromCsv } from "../../../../lib/auth/bulk_invite.ts";
 import { CsvError } from "../../../../lib/csv.ts";
 import { HttpError } from "../../../../lib/fresh/mod.ts";
+import type { RouteOperations } from "../../../../lib/openapi.ts";
 
 /**
  * AUTH-2 bulk: a CSV file (multipart field `file`, or a `text/csv` body) → one result per row.
@@ -39,3 +40,18 @@ export const handler = define.handlers({
     }
   },
 });
+
+export const openapi: RouteOperations = {
+  POST: {
+    summary: "Invite from CSV (text/csv body or multipart field file): " +
+      "full_name,email,phone,role,children → { invited, existing, failed, rows }",
+    signedIn: true,
+    responses: {
+      200: "One result per row, numbered as in a spreadsheet",
+      400: "Not CSV",
+      401: "Not signed in",
+      413: "The file is too large",
+      415: "Neither text/csv nor multipart",
+    },
+  },
+};
