@@ -1,4 +1,5 @@
 import { define } from "../lib/state.ts";
+import { Messages } from "../components/Messages.tsx";
 import { page } from "../lib/fresh/mod.ts";
 import { sameSitePath } from "../lib/http/redirects.ts";
 import { deviceFingerprint, refusalStatus, signIn } from "../lib/auth/service.ts";
@@ -54,12 +55,7 @@ export const handler = define.handlers({
 export default define.page<typeof handler>(({ data }) => (
   <section class="max-w-sm space-y-6">
     <h1 class="text-2xl font-bold">Sign in</h1>
-    {data.notice && <p role="status" class="rounded bg-emerald-50 px-3 py-2">{data.notice}</p>}
-    {data.error && (
-      <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800">
-        {data.error}
-      </p>
-    )}
+    <Messages notice={data.notice} error={data.error} />
     <form method="post" action="/signin" class="space-y-4">
       <input type="hidden" name="next" value={data.next} />
       <label class="block space-y-1">

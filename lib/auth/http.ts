@@ -1,7 +1,8 @@
 /** HTTP for the auth routes: refusals as errors, and the session handed out as JSON + cookies. */
 import { HttpError } from "../fresh/mod.ts";
-import { isSecureContext, sessionCookies, withCookies } from "./cookies.ts";
-import { publicUser, refusalStatus, type Refused, type SignedIn } from "./service.ts";
+import type { Db } from "../db/types.ts";
+import { clearedSessionCookies, isSecureContext, sessionCookies, withCookies } from "./cookies.ts";
+import { publicUser, refusalStatus, type Refused, type SignedIn, signOut } from "./service.ts";
 
 export function refusalError(refused: Refused): HttpError {
   return new HttpError(refusalStatus(refused), refused.message, {
@@ -21,4 +22,14 @@ export function sessionResponse(signedIn: SignedIn, url: URL): Response {
     Response.json(body, { headers: { "Cache-Control": "no-store" } }),
     sessionCookies(signedIn, isSecureContext(url)),
   );
+}
+
+/** Ends the session of this refresh token (if any) and returns the cookies that forget it. */
+export async function endSession(
+  db: Db,
+  refreshToken: string | undefined,
+  url: URL,
+): Promise<string[]> {
+  if (refreshToken) await signOut(db, refreshToken);
+  return clearedSessionCookies(isSecureContext(url));
 }

@@ -1,15 +1,9 @@
 import type { Claims, Db } from "../db/types.ts";
+import type { SessionTenant } from "./service.ts";
 
 export interface CurrentPerson {
   user: { id: string; fullName: string; email: string | null; phone: string | null; role: string };
-  tenant: {
-    id: string;
-    name: string;
-    slug: string;
-    country: string;
-    currency: string;
-    timezone: string;
-  };
+  tenant: SessionTenant;
 }
 
 /** The signed-in person and their school, as that person sees them (RLS applies). */

@@ -1,4 +1,6 @@
 import { define } from "../../lib/state.ts";
+import { Messages } from "../../components/Messages.tsx";
+import { NewPasswordFields } from "../../components/NewPasswordFields.tsx";
 import { page } from "../../lib/fresh/mod.ts";
 import { changePassword } from "../../lib/auth/invitations.ts";
 import { refusalStatus } from "../../lib/auth/service.ts";
@@ -40,11 +42,7 @@ const field = "block w-full rounded border border-stone-400 px-3 py-2";
 export default define.page<typeof handler>(({ data }) => (
   <section class="max-w-sm space-y-6">
     <h1 class="text-2xl font-bold">Change your password</h1>
-    {data.error && (
-      <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800">
-        {data.error}
-      </p>
-    )}
+    <Messages error={data.error} />
     <form method="post" action="/portal/password" class="space-y-4">
       <label class="block space-y-1">
         <span class="font-semibold">Current password</span>
@@ -56,23 +54,7 @@ export default define.page<typeof handler>(({ data }) => (
           class={field}
         />
       </label>
-      <label class="block space-y-1">
-        <span class="font-semibold">New password</span>
-        <span class="block text-sm text-stone-600">
-          At least 8 characters, with a capital letter and a digit.
-        </span>
-        <input
-          type="password"
-          name="newPassword"
-          required
-          autocomplete="new-password"
-          class={field}
-        />
-      </label>
-      <label class="block space-y-1">
-        <span class="font-semibold">The new password again</span>
-        <input type="password" name="confirm" required autocomplete="new-password" class={field} />
-      </label>
+      <NewPasswordFields name="newPassword" />
       <button type="submit" class="rounded bg-emerald-800 px-5 py-3 font-semibold text-white">
         Change password
       </button>

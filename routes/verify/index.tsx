@@ -1,5 +1,7 @@
 import OtpInput from "../../islands/OtpInput.tsx";
 import { define } from "../../lib/state.ts";
+import { Messages } from "../../components/Messages.tsx";
+import { NewPasswordFields } from "../../components/NewPasswordFields.tsx";
 import { page } from "../../lib/fresh/mod.ts";
 import { refusalStatus } from "../../lib/auth/service.ts";
 import { verifyInvitation } from "../../lib/auth/invitations.ts";
@@ -46,12 +48,7 @@ export const handler = define.handlers({
 export default define.page<typeof handler>(({ data }) => (
   <section class="max-w-sm space-y-6">
     <h1 class="text-2xl font-bold">Set up your account</h1>
-    {data.notice && <p role="status" class="rounded bg-emerald-50 px-3 py-2">{data.notice}</p>}
-    {data.error && (
-      <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800">
-        {data.error}
-      </p>
-    )}
+    <Messages notice={data.notice} error={data.error} />
     {data.personId
       ? (
         <>
@@ -61,31 +58,7 @@ export default define.page<typeof handler>(({ data }) => (
               <legend class="font-semibold">The 6-digit code we sent you</legend>
               <OtpInput name="code" length={6} nextFieldId="password" />
             </fieldset>
-            <label class="block space-y-1">
-              <span class="font-semibold">Choose a password</span>
-              <span class="block text-sm text-stone-600">
-                At least 8 characters, with a capital letter and a digit.
-              </span>
-              <input
-                id="password"
-                type="password"
-                name="password"
-                required
-                minLength={8}
-                autocomplete="new-password"
-                class="block w-full rounded border border-stone-400 px-3 py-2"
-              />
-            </label>
-            <label class="block space-y-1">
-              <span class="font-semibold">The same password again</span>
-              <input
-                type="password"
-                name="confirm"
-                required
-                autocomplete="new-password"
-                class="block w-full rounded border border-stone-400 px-3 py-2"
-              />
-            </label>
+            <NewPasswordFields name="password" id="password" />
             <button type="submit" class="rounded bg-emerald-800 px-5 py-3 font-semibold text-white">
               Activate my account
             </button>

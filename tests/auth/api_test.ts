@@ -4,22 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { SignJWT, UnsecuredJWT } from "jose";
-import { openTestDatabase, type TestDatabase } from "../support/database.ts";
-import { call, quietLog, testApp, testJwtSecret } from "../support/app.ts";
+import { openTestDatabase } from "../support/database.ts";
+import { call, quietLog, testApp, testJwtSecret, withSeededApp } from "../support/app.ts";
 import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
 
 const ADMIN = "admin1@nairobi.demo.elymica.test";
 const TEACHER = "teacher1@lagos.demo.elymica.test";
-
-async function withApp(fn: (app: FreshApp, t: TestDatabase) => Promise<void>) {
-  const t = await openTestDatabase({ seed: true });
-  try {
-    await fn(await testApp(t.db), t);
-  } finally {
-    await t.close();
-  }
-}
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",
@@ -33,7 +24,7 @@ async function login(app: FreshApp, email: string, password = DEMO_PASSWORD) {
 }
 
 Deno.test("login returns tokens, the person and the school, and sets httpOnly cookies", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const { status, headers, body } = await login(app, ADMIN);
     assert.equal(status, 200);
     assert.equal(typeof body.accessToken, "string");
@@ -59,7 +50,7 @@ Deno.test("login returns tokens, the person and the school, and sets httpOnly co
 });
 
 Deno.test("unknown email and wrong password get the same 401", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const unknown = await login(app, "nobody@nairobi.demo.elymica.test");
     const wrong = await login(app, ADMIN, "Wrong-Password-1");
     assert.equal(unknown.status, 401);
@@ -74,7 +65,7 @@ Deno.test("unknown email and wrong password get the same 401", async () => {
 });
 
 Deno.test("bad input: malformed JSON and missing fields are 400 with field errors", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const broken = await call(app, "/api/auth/login", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -91,7 +82,7 @@ Deno.test("bad input: malformed JSON and missing fields are 400 with field error
 });
 
 Deno.test("after 5 failures the account is locked: 429 with Retry-After even with the right password", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     for (let i = 0; i < 5; i++) assert.equal((await login(app, TEACHER, "Nope-12345")).status, 401);
     const locked = await login(app, TEACHER);
     assert.equal(locked.status, 429);
@@ -106,7 +97,7 @@ Deno.test("after 5 failures the account is locked: 429 with Retry-After even wit
 });
 
 Deno.test("50 concurrent wrong passwords lock the account after exactly 5 checks", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     const statuses = await Promise.all(
       Array.from({ length: 50 }, () => login(app, TEACHER, "Wrong-9999").then((r) => r.status)),
     );
@@ -122,7 +113,7 @@ Deno.test("50 concurrent wrong passwords lock the account after exactly 5 checks
 });
 
 Deno.test("a disabled account gets 403", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     await t.owner.query("update public.people set status = 'disabled' where email = $1", [TEACHER]);
     const { status, body } = await login(app, TEACHER);
     assert.equal(status, 403);
@@ -131,7 +122,7 @@ Deno.test("a disabled account gets 403", async () => {
 });
 
 Deno.test("refresh rotates; presenting the old token again revokes the whole family", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     const first = (await login(app, ADMIN)).body;
     const rotated = await call(
       app,
@@ -160,7 +151,7 @@ Deno.test("refresh rotates; presenting the old token again revokes the whole fam
 });
 
 Deno.test("logout revokes the session", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const session = (await login(app, ADMIN)).body;
     const out = await call(app, "/api/auth/logout", json({ refreshToken: session.refreshToken }));
     assert.equal(out.status, 200);
@@ -176,7 +167,7 @@ Deno.test("logout revokes the session", async () => {
 });
 
 Deno.test("tokens: alg none, a wrong key, a wrong audience or an expired one are 401", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const { body } = await login(app, ADMIN);
     const claims = JSON.parse(
       atob(body.accessToken.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")),
@@ -209,7 +200,7 @@ Deno.test("tokens: alg none, a wrong key, a wrong audience or an expired one are
 });
 
 Deno.test("x-tenant-id of another school is refused with 403", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     const { body } = await login(app, ADMIN);
     const [lagos] = await t.owner.query<{ id: string }>(
       "select id from public.tenants where slug = 'lagos'",
@@ -229,7 +220,7 @@ Deno.test("x-tenant-id of another school is refused with 403", async () => {
 });
 
 Deno.test("logins are audited, success and failure, with the request id", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     await call(
       app,
       "/api/auth/login",
@@ -255,7 +246,7 @@ Deno.test("logins are audited, success and failure, with the request id", async 
 });
 
 Deno.test("a password change ends every session; the new password signs in", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const first = (await login(app, TEACHER)).body;
     const second = (await login(app, TEACHER)).body;
     const weak = await call(app, "/api/auth/change-password", {
@@ -285,7 +276,7 @@ Deno.test("a password change ends every session; the new password signs in", asy
 });
 
 Deno.test("cookies are Secure everywhere but localhost", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const response = await app.fetch(
       new Request(
         "https://school.example/api/auth/login",

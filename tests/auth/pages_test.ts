@@ -1,22 +1,12 @@
 /** The sign-in journey without JavaScript: forms, cookies, redirects, silent refresh. */
 import assert from "node:assert/strict";
-import { openTestDatabase, type TestDatabase } from "../support/database.ts";
-import { call, testApp, testJwtSecret } from "../support/app.ts";
+import { call, testJwtSecret, withSeededApp } from "../support/app.ts";
 import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import { signAccessToken } from "../../lib/auth/tokens.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
 
 const ORIGIN = "http://localhost";
 const ADMIN = "admin1@nairobi.demo.elymica.test";
-
-async function withApp(fn: (app: FreshApp, t: TestDatabase) => Promise<void>) {
-  const t = await openTestDatabase({ seed: true });
-  try {
-    await fn(await testApp(t.db), t);
-  } finally {
-    await t.close();
-  }
-}
 
 const form = (fields: Record<string, string>, cookie = "") => ({
   method: "POST",
@@ -38,7 +28,7 @@ async function signIn(app: FreshApp, email = ADMIN, password = DEMO_PASSWORD) {
 }
 
 Deno.test("the sign-in form sets the session cookies and goes to the portal", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const response = await signIn(app);
     assert.equal(response.status, 303);
     assert.equal(response.headers.get("Location"), "/portal");
@@ -52,7 +42,7 @@ Deno.test("the sign-in form sets the session cookies and goes to the portal", as
 });
 
 Deno.test("a refused sign-in shows the reason, keeps the email, escapes it", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const hostile = `"><script>alert(1)</script>@x.test`;
     const response = await signIn(app, hostile, "wrong");
     assert.equal(response.status, 401);
@@ -64,7 +54,7 @@ Deno.test("a refused sign-in shows the reason, keeps the email, escapes it", asy
 });
 
 Deno.test("portal pages send a signed-out visitor to sign in, and back afterwards", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const response = await call(app, "/portal/admin/people?x=1", { redirect: "manual" });
     assert.equal(response.status, 303);
     assert.equal(
@@ -75,7 +65,7 @@ Deno.test("portal pages send a signed-out visitor to sign in, and back afterward
 });
 
 Deno.test("an expired access cookie is refreshed silently; the old refresh cookie is then spent", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     const signedIn = await signIn(app);
     const refresh = /elymica_refresh=([^;]+)/.exec(cookieHeader(signedIn))![1];
     const [admin] = await t.owner.query<{ id: string; tenant_id: string }>(
@@ -100,7 +90,7 @@ Deno.test("an expired access cookie is refreshed silently; the old refresh cooki
 });
 
 Deno.test("sign-out revokes the session: the old cookies no longer open the portal", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const cookies = cookieHeader(await signIn(app));
     const out = await call(app, "/signout", form({}, cookies));
     assert.equal(out.status, 303);
@@ -115,7 +105,7 @@ Deno.test("sign-out revokes the session: the old cookies no longer open the port
 });
 
 Deno.test("a form posted from another site is refused", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const response = await call(app, "/signin", {
       ...form({ email: ADMIN, password: DEMO_PASSWORD }),
       headers: {
@@ -130,7 +120,7 @@ Deno.test("a form posted from another site is refused", async () => {
 });
 
 Deno.test("a name with <script> is shown escaped on the People page", async () => {
-  await withApp(async (app, t) => {
+  await withSeededApp(async (app, t) => {
     await t.owner.query(
       "update public.people set full_name = $1 where email = 'student1@nairobi.demo.elymica.test'",
       ['<script>alert("pwned")</script>'],
@@ -145,7 +135,7 @@ Deno.test("a name with <script> is shown escaped on the People page", async () =
 });
 
 Deno.test("only admins open the People page", async () => {
-  await withApp(async (app) => {
+  await withSeededApp(async (app) => {
     const cookies = cookieHeader(await signIn(app, "teacher1@nairobi.demo.elymica.test"));
     const page = await call(app, "/portal/admin/people", { headers: { Cookie: cookies } });
     assert.equal(page.status, 403);

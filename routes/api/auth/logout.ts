@@ -1,14 +1,8 @@
 import { z } from "zod";
 import { define } from "../../../lib/state.ts";
 import { readJson } from "../../../lib/http/json_body.ts";
-import {
-  clearedSessionCookies,
-  isSecureContext,
-  readCookie,
-  REFRESH_COOKIE,
-  withCookies,
-} from "../../../lib/auth/cookies.ts";
-import { signOut } from "../../../lib/auth/service.ts";
+import { readCookie, REFRESH_COOKIE, withCookies } from "../../../lib/auth/cookies.ts";
+import { endSession } from "../../../lib/auth/http.ts";
 import type { RouteOperations } from "../../../lib/openapi.ts";
 
 const LogoutBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
@@ -20,10 +14,10 @@ export const handler = define.handlers({
     const body = hasBody ? await readJson(ctx.req, LogoutBody) : {};
     const refreshToken = body.refreshToken ??
       readCookie(ctx.req.headers.get("Cookie"), REFRESH_COOKIE);
-    if (refreshToken) await signOut(ctx.state.db, refreshToken);
+    const cookies = await endSession(ctx.state.db, refreshToken, ctx.url);
     return withCookies(
       Response.json({ ok: true }, { headers: { "Cache-Control": "no-store" } }),
-      clearedSessionCookies(isSecureContext(ctx.url)),
+      cookies,
     );
   },
 });

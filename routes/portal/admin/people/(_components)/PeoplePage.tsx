@@ -1,4 +1,5 @@
 import type { PersonRow } from "../../../../../lib/people.ts";
+import { Messages } from "../../../../../components/Messages.tsx";
 import type { RowResult } from "../../../../../lib/auth/bulk_invite.ts";
 import { ROLES } from "../../../../../lib/auth/invitation_input.ts";
 
@@ -45,12 +46,7 @@ export function PeoplePage({ data }: { data: PeopleData }) {
   return (
     <section class="space-y-8">
       <h1 class="text-2xl font-bold">People</h1>
-      {data.notice && <p role="status" class="rounded bg-emerald-50 px-3 py-2">{data.notice}</p>}
-      {data.error && (
-        <p role="alert" class="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-800">
-          {data.error}
-        </p>
-      )}
+      <Messages notice={data.notice} error={data.error} />
 
       <form method="post" action="/portal/admin/people" class="space-y-3 rounded border p-4">
         <h2 class="text-xl font-bold">Invite someone</h2>
