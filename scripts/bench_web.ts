@@ -6,20 +6,31 @@
  *
  * Each server and each load run is its own process, so the client never shares an event loop
  * with a server: this script orchestrates, `--serve app|bare` runs one server, and
- * scripts/loadgen.mjs is the closed-loop client. The database is throwaway: an embedded PGlite
- * in a temp DATA_DIR, or, when DATABASE_URL is set, a new `elymica_bench_*` database on that
- * server, dropped at the end.
+ * scripts/loadgen.mjs is the closed-loop client (what bench:auth shares with it is in
+ * scripts/bench_support.ts). The database is throwaway: an embedded PGlite in a temp DATA_DIR,
+ * or, when DATABASE_URL is set, a new `elymica_bench_*` database on that server, dropped at the
+ * end.
  */
-import postgres from "postgres";
 import { Buffer } from "node:buffer";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  DOC,
+  type LoadResult,
+  machine,
+  onTerminate,
+  runLoad,
+  scratch,
+  serveApp,
+  type Server,
+  shownUrl,
+  spawnServer,
+  throwawayDatabase,
+  writeModeSection,
+} from "./bench_support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
-const LOADGEN = fileURLToPath(new URL("./loadgen.mjs", import.meta.url));
-const DOC = `${ROOT}docs/benchmarks.md`;
 
 /** What a browser sends: the landing page is asked for as HTML, both accept gzip. */
 const TARGETS = [
@@ -41,26 +52,6 @@ const { values: flags } = parseArgs({
   },
 });
 
-interface LoadResult {
-  runtime: string;
-  requests: number;
-  errors: number;
-  non2xx: number;
-  statuses: Record<string, number>;
-  encodings: Record<string, number>;
-  firstError?: string;
-  rps: number;
-  bytesPerResponse: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  /** Added here: CPU used in the measured window, in % of one core; `otherCpu` is the rest of
-   * the machine (the PostgreSQL server in that mode, and anything else that was running). */
-  serverCpu: number;
-  clientCpu: number;
-  otherCpu: number;
-}
-
 interface Row {
   path: string;
   app: LoadResult;
@@ -69,16 +60,6 @@ interface Row {
 
 // ---------------------------------------------------------------------------------------------
 // Server modes (child processes). Each writes "listening <url>" on stderr once it serves.
-
-async function serveApp() {
-  // Imported here, not at the top, so the bare server and the orchestrator stay bare.
-  const { start } = await import("../main.ts");
-  const { loadConfig } = await import("../lib/config.ts");
-  const running = await start(loadConfig());
-  onTerminate(() => running.stop());
-  // The app listens on 0.0.0.0: 127.0.0.1 avoids a client trying ::1 for "localhost" first.
-  console.error(`listening ${running.url.replace("localhost", "127.0.0.1")}`);
-}
 
 async function serveBare(responsesFile: string) {
   const saved: Record<string, { status: number; headers: Record<string, string>; body: string }> =
@@ -95,32 +76,15 @@ async function serveBare(responsesFile: string) {
   console.error(`listening http://127.0.0.1:${server.addr.port}/`);
 }
 
-function onTerminate(stop: () => Promise<void>) {
-  Deno.addSignalListener("SIGTERM", async () => {
-    await stop();
-    Deno.exit(0);
-  });
-}
-
 // ---------------------------------------------------------------------------------------------
 // Orchestrator.
 
 async function bench() {
   const adminUrl = Deno.env.get("DATABASE_URL") || undefined;
-  const tmp = await Deno.makeTempDir({ prefix: "elymica_bench_" });
-  const cleanups: (() => Promise<unknown>)[] = [() => Deno.remove(tmp, { recursive: true })];
-  const cleanUp = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((e) => console.error("cleanup:", e));
-    cleanups.length = 0;
-  };
   // Ctrl-C must not leave a database or a server behind either.
-  const onInterrupt = async () => {
-    await cleanUp();
-    Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  const { tmp, cleanups, dispose } = await scratch();
   try {
-    const db = adminUrl ? await throwawayDatabase(adminUrl, cleanups) : {
+    const db = adminUrl ? await throwawayDatabase(adminUrl, cleanups, "migrated, not seeded") : {
       env: { DATA_DIR: tmp },
       mode: "embedded",
       description: "embedded PGlite in a temporary DATA_DIR (created, migrated and seeded)",
@@ -133,7 +97,7 @@ async function bench() {
       ...db.env,
       PORT: "0",
     };
-    const app = await spawnServer("app", [], appEnv, `${tmp}/app.log`);
+    const app = await spawnServer(SELF, "app", [], appEnv, `${tmp}/app.log`);
     cleanups.push(app.stop);
 
     // The bare server answers with the bytes the app sent (gzip and all), captured once.
@@ -152,7 +116,13 @@ async function bench() {
     }
     const responsesFile = `${tmp}/responses.json`;
     await Deno.writeTextFile(responsesFile, JSON.stringify(captured));
-    const bare = await spawnServer("bare", ["--responses", responsesFile], {}, `${tmp}/bare.log`);
+    const bare = await spawnServer(
+      SELF,
+      "bare",
+      ["--responses", responsesFile],
+      {},
+      `${tmp}/bare.log`,
+    );
     cleanups.push(bare.stop);
 
     // One load run at a time: on two cores, concurrent runs would measure each other.
@@ -182,98 +152,8 @@ async function bench() {
     await writeSection(db.mode, block);
     console.log(`written to ${DOC}`);
   } finally {
-    await cleanUp();
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    await dispose();
   }
-}
-
-/** A new database on DATABASE_URL's server; its drop is pushed onto `cleanups`. */
-async function throwawayDatabase(adminUrl: string, cleanups: (() => Promise<unknown>)[]) {
-  const name = `elymica_bench_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  // Registered first, so a failure further on still ends the admin connection.
-  cleanups.push(async () => {
-    // `force` ends any connection the app left open.
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end({ timeout: 5 });
-  });
-  const [{ server_version }] = await admin`show server_version`;
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    mode: "postgres",
-    description: `PostgreSQL ${server_version} at ${url.host}, a throwaway database ` +
-      `\`elymica_bench_*\` (migrated, not seeded; dropped at the end)`,
-  };
-}
-
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function spawnServer(
-  mode: "app" | "bare",
-  args: string[],
-  env: Record<string, string>,
-  logFile: string,
-): Promise<Server> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", SELF, "--serve", mode, ...args],
-    cwd: ROOT,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // The app logs one JSON line per request on stdout: part of its real cost, so it is kept
-  // and written to a file (a cheap byte copy here) rather than silenced.
-  const log = await Deno.open(logFile, { write: true, create: true, truncate: true });
-  const logged = child.stdout.pipeTo(log.writable);
-  const stderr = lines(child.stderr);
-  let url: string | undefined;
-  const early: string[] = [];
-  while (!url) {
-    const { value, done } = await stderr.next();
-    if (done) {
-      const { code } = await child.status;
-      throw new Error(`${mode} server exited (${code}) before listening:\n${early.join("\n")}`);
-    }
-    url = value.match(/^listening (\S+)$/)?.[1];
-    if (!url) early.push(value);
-  }
-  // Keep passing the child's stderr on (warnings, errors) once it is up.
-  (async () => {
-    for await (const line of stderr) console.error(`[${mode}] ${line}`);
-  })();
-  let stopped = false;
-  return {
-    url,
-    pid: child.pid,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await child.status;
-      clearTimeout(timer);
-      await logged.catch(() => {});
-    },
-  };
-}
-
-async function* lines(stream: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<string> {
-  let buffered = "";
-  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-    buffered += text;
-    const parts = buffered.split("\n");
-    buffered = parts.pop()!;
-    yield* parts;
-  }
-  if (buffered) yield buffered;
 }
 
 /** One raw response: node:http hands over the gzip bytes as sent, where fetch would inflate. */
@@ -296,66 +176,15 @@ function capture(url: URL, headers: Record<string, string>) {
 }
 
 /** One loadgen process against one server and path, with both processes' CPU in its window. */
-async function load(
-  server: Server,
-  path: string,
-  headers: Record<string, string>,
-): Promise<LoadResult> {
-  const url = new URL(path, server.url);
-  const args = [
-    LOADGEN,
-    `--url=${url}`,
-    `--connections=${flags.connections}`,
-    `--warmup=${flags.warmup}`,
-    `--duration=${flags.duration}`,
-    ...Object.entries(headers).map(([k, v]) => `--header=${k}: ${v}`),
-  ];
-  const [command, commandArgs] = flags.client === "node"
-    ? ["node", args]
-    : [Deno.execPath(), ["run", "-A", ...args]];
-  console.error(`load GET ${url} …`);
-  const child = new Deno.Command(command, {
-    args: commandArgs,
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = new Response(child.stdout).text();
-  const marks: { server: number; client: number; machine: number; at: number }[] = [];
-  for await (const line of lines(child.stderr)) {
-    if (line.startsWith("measure ")) {
-      marks.push({
-        server: cpuSeconds(server.pid),
-        client: cpuSeconds(child.pid),
-        machine: machineCpuSeconds(),
-        at: Date.now(),
-      });
-    } else console.error(line);
-  }
-  if (!(await child.status).success || marks.length !== 2) {
-    throw new Error(`loadgen failed on ${url}`);
-  }
-  const wall = (marks[1].at - marks[0].at) / 1000;
-  const percent = (key: "server" | "client" | "machine") =>
-    Math.round((marks[1][key] - marks[0][key]) / wall * 100);
-  const [serverCpu, clientCpu] = [percent("server"), percent("client")];
-  const otherCpu = Math.max(0, percent("machine") - serverCpu - clientCpu);
-  return { ...JSON.parse(await stdout), serverCpu, clientCpu, otherCpu };
-}
-
-/** User + system CPU time of a process, all threads (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-}
-
-/** Busy CPU time of the whole machine, all cores (first line of /proc/stat, minus idle). */
-function machineCpuSeconds(): number {
-  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = Deno.readTextFileSync(
-    "/proc/stat",
-  ).split("\n")[0].split(/\s+/).slice(1).map(Number);
-  return (user + nice + system + irq + softirq + steal) / 100;
+function load(server: Server, path: string, headers: Record<string, string>): Promise<LoadResult> {
+  return runLoad(server, {
+    url: new URL(path, server.url),
+    connections: flags.connections!,
+    warmup: flags.warmup!,
+    duration: flags.duration!,
+    client: flags.client!,
+    headers,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,15 +196,9 @@ const MODE_TITLES: Record<string, string> = {
 };
 
 async function describeRun(mode: string, database: string, rows: Row[]): Promise<string> {
-  const nproc = new TextDecoder().decode((await new Deno.Command("nproc").output()).stdout).trim();
-  const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/^model name\s*:\s*(.*)$/m)?.[1];
-  const memKb = Number(
-    (await Deno.readTextFile("/proc/meminfo")).match(/^MemTotal:\s*(\d+)/m)?.[1],
-  );
-  const dbUrl = Deno.env.get("DATABASE_URL");
-  const shownUrl = dbUrl ? new URL(dbUrl) : undefined;
-  if (shownUrl?.password) shownUrl.password = "***";
-  const command = [shownUrl && `DATABASE_URL=${shownUrl}`, "deno task bench:web", ...Deno.args]
+  const host = await machine();
+  const dbUrl = shownUrl(Deno.env.get("DATABASE_URL") || undefined);
+  const command = [dbUrl && `DATABASE_URL=${dbUrl}`, "deno task bench:web", ...Deno.args]
     .filter(Boolean).join(" ");
   const n = (x: number) => x.toLocaleString("en-US");
   const ms = (x: number) => x.toFixed(2);
@@ -385,7 +208,7 @@ async function describeRun(mode: string, database: string, rows: Row[]): Promise
     "",
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
     `- Command: \`${command}\``,
-    `- Machine: \`nproc\` ${nproc}, ${cpu}, ${(memKb / 1024 / 1024).toFixed(1)} GiB RAM`,
+    `- Machine: ${host.line}`,
     `- Deno: ${Deno.version.deno}`,
     `- Load: scripts/loadgen.mjs on ${rows[0].app.runtime}, ${flags.connections} connections, ` +
     `${flags.warmup} s warm-up then ${flags.duration} s measured per row`,
@@ -429,29 +252,8 @@ bare figures are partly the client's limit and app/bare understates the gap.
 `;
 
 /** Replaces this mode's block inside "## bench:web", keeping other modes and other sections. */
-async function writeSection(mode: string, block: string) {
-  const doc = await Deno.readTextFile(DOC).catch(() => "# Benchmarks\n");
-  const HEADING = "## bench:web";
-  const start = doc.search(/^## bench:web\s*$/m);
-  const next = start < 0 ? -1 : doc.slice(start + HEADING.length).search(/^## /m);
-  const end = start < 0 || next < 0 ? doc.length : start + HEADING.length + next;
-  const old = start < 0 ? "" : doc.slice(start, end);
-  const blocks: Record<string, string> = {};
-  for (const [key, title] of Object.entries(MODE_TITLES)) {
-    const at = old.indexOf(`${title}\n`);
-    if (at < 0) continue;
-    const rest = old.slice(at + title.length).search(/^#{2,3} /m);
-    blocks[key] = old.slice(at, rest < 0 ? undefined : at + title.length + rest).trimEnd() + "\n";
-  }
-  blocks[mode] = block;
-  const section = [INTRO, ...Object.keys(MODE_TITLES).flatMap((k) => blocks[k] ?? [])].join("\n");
-  const before = start < 0 ? doc.trimEnd() + "\n\n" : doc.slice(0, start);
-  const after = doc.slice(end);
-  await Deno.writeTextFile(DOC, before + section + (after ? `\n${after}` : ""));
-  // `deno task test` checks the formatting of every file, this one included.
-  const fmt = await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", DOC], cwd: ROOT })
-    .output();
-  if (!fmt.success) throw new Error(`deno fmt ${DOC} failed`);
+function writeSection(mode: string, block: string) {
+  return writeModeSection("## bench:web", INTRO, MODE_TITLES, mode, block);
 }
 
 // Last, so every constant above is initialised before a mode runs.

@@ -1,16 +1,24 @@
 /**
- * A closed-loop HTTP load generator for `deno task bench:web`: `connections` loops, each
- * sending one GET and waiting for the whole response before the next, so the rate measured
- * is what the server sustains at that concurrency (autocannon reports no P95).
+ * A closed-loop HTTP load generator for `deno task bench:web` and `bench:auth`: `connections`
+ * loops, each sending one request and waiting for the whole response before the next, so the
+ * rate measured is what the server sustains at that concurrency (autocannon reports no P95).
  *
  *   deno run -A scripts/loadgen.mjs --url http://127.0.0.1:8000/ [--connections 100]
  *     [--warmup 2] [--duration 10] [--header "accept: text/html"]…     (or: node scripts/…)
+ *     [--method POST] [--body TEXT | --body-file PATH | --bodies-file PATH]
+ *
+ * A body is sent as is with its Content-Length (set a Content-Type with --header):
+ * `--body` and `--body-file` give every request the same one; `--bodies-file` is a JSON array
+ * and loop i sends element i % length (a string as is, anything else as JSON), e.g. one
+ * account's sign-in per connection.
  *
  * Plain JavaScript on node:http so it runs under Deno or Node. bench_web.ts uses Deno by
  * default: on the 2-core bench machine Deno 2.9's node:http client sustained about twice the
  * requests/s of Node 20's against the same trivial server. Prints one JSON object on stdout
  * (latencies in milliseconds) and marks the measured window on stderr.
  */
+import { Buffer } from "node:buffer";
+import { readFile } from "node:fs/promises";
 import http from "node:http";
 import process from "node:process";
 import { parseArgs } from "node:util";
@@ -22,9 +30,14 @@ const { values: args } = parseArgs({
     warmup: { type: "string", default: "2" },
     duration: { type: "string", default: "10" },
     header: { type: "string", multiple: true, default: [] },
+    method: { type: "string", default: "GET" },
+    body: { type: "string" },
+    "body-file": { type: "string" },
+    "bodies-file": { type: "string" },
   },
 });
 if (!args.url) throw new Error("--url is required");
+const method = args.method.toUpperCase();
 const url = new URL(args.url);
 const connections = Number(args.connections);
 const headers = Object.fromEntries(args.header.map((line) => {
@@ -36,6 +49,20 @@ const headers = Object.fromEntries(args.header.map((line) => {
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 const target = { agent, host: url.hostname, port: url.port, path: url.pathname + url.search };
 
+/** The body of each loop, as bytes; `undefined` sends none. */
+const bodies = await (async () => {
+  const given = ["body", "body-file", "bodies-file"].filter((name) => args[name] !== undefined);
+  if (given.length > 1) throw new Error(`give only one of --${given.join(", --")}`);
+  if (args.body !== undefined) return [Buffer.from(args.body)];
+  if (args["body-file"]) return [await readFile(args["body-file"])];
+  if (!args["bodies-file"]) return [undefined];
+  const list = JSON.parse(await readFile(args["bodies-file"], "utf8"));
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new Error("--bodies-file must hold a non-empty JSON array");
+  }
+  return list.map((b) => Buffer.from(typeof b === "string" ? b : JSON.stringify(b)));
+})();
+
 let measuring = false;
 let stopped = false;
 let latencies = new Float64Array(1 << 20);
@@ -44,33 +71,43 @@ let errors = 0;
 let non2xx = 0;
 let bytes = 0;
 let firstError;
+let firstNon2xx;
 const statuses = {};
 const encodings = {};
 
 /** One request; resolves (never rejects) once the body has been read to its end. */
-function once() {
+function once(body) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const req = http.request({ ...target, method: "GET", headers }, (res) => {
+    const sent = body ? { ...headers, "content-length": String(body.length) } : headers;
+    const req = http.request({ ...target, method, headers: sent }, (res) => {
       let size = 0;
-      res.on("data", (chunk) => size += chunk.length);
+      // The start of a refusal's body, to say why (kept only outside 2xx).
+      const failed = res.statusCode < 200 || res.statusCode > 299;
+      let head = "";
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (failed && head.length < 500) head += chunk.toString("latin1").slice(0, 500);
+      });
       res.on("end", () =>
         resolve({
           ms: performance.now() - started,
           status: res.statusCode,
           size,
           encoding: res.headers["content-encoding"] ?? "identity",
+          head,
         }));
       res.on("error", (error) => resolve({ error }));
     });
     req.on("error", (error) => resolve({ error }));
-    req.end();
+    req.end(body);
   });
 }
 
-async function loop() {
+async function loop(_, i) {
+  const body = bodies[i % bodies.length];
   while (!stopped) {
-    const r = await once();
+    const r = await once(body);
     // Only responses that end inside the measured window count; warm-up ones are discarded.
     if (!measuring || stopped) continue;
     if (r.error) {
@@ -89,7 +126,10 @@ async function loop() {
     bytes += r.size;
     statuses[r.status] = (statuses[r.status] ?? 0) + 1;
     encodings[r.encoding] = (encodings[r.encoding] ?? 0) + 1;
-    if (r.status < 200 || r.status > 299) non2xx++;
+    if (r.status < 200 || r.status > 299) {
+      non2xx++;
+      firstNon2xx ??= { status: r.status, body: r.head };
+    }
   }
 }
 
@@ -117,6 +157,7 @@ function round(ms) {
 console.log(JSON.stringify({
   runtime: typeof Deno === "undefined" ? `node ${process.version}` : `deno ${Deno.version.deno}`,
   url: url.href,
+  method,
   connections,
   seconds: round(elapsed),
   requests: count,
@@ -125,6 +166,7 @@ console.log(JSON.stringify({
   statuses,
   encodings,
   firstError,
+  firstNon2xx,
   rps: Math.round(count / elapsed),
   bytesPerResponse: count ? Math.round(bytes / count) : 0,
   mean: count ? round(sorted.reduce((a, b) => a + b, 0) / count) : null,
