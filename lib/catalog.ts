@@ -1,0 +1,203 @@
+/**
+ * The course catalog (LMS-1), shared by `/api/lms/courses*` and `/portal/courses*`: the query
+ * string's shape (zod), one page of courses through `public.catalog()` — RLS decides what the
+ * caller sees — and one course with its outline and the caller's enrolment.
+ */
+import { z } from "zod";
+import type { Claims, Db } from "./db/types.ts";
+
+export const SORTS = ["title", "created", "code"] as const;
+export const ORDERS = ["asc", "desc"] as const;
+
+/** The catalog's query string; empty values (a form's blank fields) count as absent. */
+export const CatalogQuery = z.object({
+  page: z.coerce.number({ error: "page must be a whole number of 1 or more." })
+    .int("page must be a whole number of 1 or more.")
+    .min(1, "page must be a whole number of 1 or more.")
+    .max(1_000_000, "page is too large.")
+    .default(1),
+  limit: z.coerce.number({ error: "limit must be between 1 and 100." })
+    .int("limit must be between 1 and 100.")
+    .min(1, "limit must be between 1 and 100.")
+    .max(100, "limit must be between 1 and 100.")
+    .default(20),
+  subject: z.string().trim().max(60, "subject is too long.").optional(),
+  grade: z.string().trim().max(20, "grade is too long.").optional(),
+  q: z.string().trim().max(200, "q is too long.").optional(),
+  sort: z.enum(SORTS, { error: "sort must be one of title, created, code." }).default("title"),
+  order: z.enum(ORDERS, { error: "order must be one of asc, desc." }).default("asc"),
+  mine: z.enum(["true", "false"], { error: "mine must be true or false." }).optional()
+    .transform((v) => v === "true"),
+});
+export type CatalogQuery = z.infer<typeof CatalogQuery>;
+
+/** Validates a URL's search parameters as a catalog query (first value of each, blanks dropped). */
+export function parseCatalogQuery(params: URLSearchParams) {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(CatalogQuery.shape)) {
+    const value = params.get(key);
+    if (value !== null && value.trim() !== "") raw[key] = value;
+  }
+  return CatalogQuery.safeParse(raw);
+}
+
+export interface Instructor {
+  id: string;
+  name: string;
+}
+
+export interface CatalogCourse {
+  id: string;
+  code: string;
+  title: string;
+  subject: string;
+  gradeLevel: string;
+  description: string;
+  capacity: number;
+  status: "draft" | "published";
+  createdAt: string;
+  instructors: Instructor[];
+}
+
+export interface CatalogPage {
+  courses: CatalogCourse[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+interface CourseRow {
+  id: string;
+  code: string;
+  title: string;
+  subject: string;
+  grade_level: string;
+  description: string;
+  capacity: number;
+  status: "draft" | "published";
+  created_at: Date | string;
+  instructors: Instructor[] | string;
+  total?: number | string | bigint;
+}
+
+function toCourse(row: CourseRow): CatalogCourse {
+  return {
+    id: row.id,
+    code: row.code,
+    title: row.title,
+    subject: row.subject,
+    gradeLevel: row.grade_level,
+    description: row.description,
+    capacity: Number(row.capacity),
+    status: row.status,
+    createdAt: new Date(row.created_at).toISOString(),
+    instructors: typeof row.instructors === "string"
+      ? JSON.parse(row.instructors)
+      : row.instructors,
+  };
+}
+
+const CATALOG_SQL = `select id, code, title, subject, grade_level, description, capacity,
+        status::text as status, created_at, instructors, total
+   from public.catalog($1, $2, $3, $4, $5, $6, $7, $8)`;
+
+/** One page of the courses the caller may read (public.catalog: RLS, stable order). */
+export async function listCourses(
+  db: Db,
+  claims: Claims,
+  query: CatalogQuery,
+): Promise<CatalogPage> {
+  const offset = (query.page - 1) * query.limit;
+  const params = (limit: number, from: number) => [
+    query.subject ?? null,
+    query.grade ?? null,
+    query.q ?? null,
+    query.sort,
+    query.order,
+    limit,
+    from,
+    query.mine,
+  ];
+  return await db.asUser(claims, async (q) => {
+    const rows = await q<CourseRow>(CATALOG_SQL, params(query.limit, offset));
+    let total = rows.length > 0 ? Number(rows[0].total) : 0;
+    if (rows.length === 0 && offset > 0) {
+      // Past the last page: the total still comes from the same query.
+      const [first] = await q<CourseRow>(CATALOG_SQL, params(1, 0));
+      total = first ? Number(first.total) : 0;
+    }
+    return { courses: rows.map(toCourse), total, page: query.page, limit: query.limit };
+  });
+}
+
+export interface CourseModule {
+  id: string;
+  title: string;
+  position: number;
+  lessons: number;
+}
+
+export interface CourseDetail {
+  course: CatalogCourse;
+  modules: CourseModule[];
+  enrollment: { status: "enrolled" | "completed" | "withdrawn" } | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A course the caller may read, its outline (modules with lesson counts) and the caller's own
+ * enrolment; null for an unknown id, another school's course, a draft they may not see, or a
+ * malformed id — all alike.
+ */
+export async function courseDetail(
+  db: Db,
+  claims: Claims,
+  courseId: string,
+): Promise<CourseDetail | null> {
+  if (!UUID.test(courseId)) return null;
+  return await db.asUser(claims, async (q) => {
+    const [row] = await q<CourseRow>(
+      `select c.id, c.code, c.title, c.subject, c.grade_level, c.description, c.capacity,
+              c.status::text as status, c.created_at,
+              private.course_instructor_list(c.id) as instructors
+         from public.courses c
+        where c.id = $1`,
+      [courseId],
+    );
+    if (!row) return null;
+    const modules = await q<CourseModule>(
+      `select id, title, position, lessons from public.course_outline($1)`,
+      [courseId],
+    );
+    const [enrollment] = await q<{ status: "enrolled" | "completed" | "withdrawn" }>(
+      `select e.status::text as status from public.enrollments e
+        where e.course_id = $1 and e.student_id = auth.uid()`,
+      [courseId],
+    );
+    return {
+      course: toCourse(row),
+      modules: modules.map((m) => ({
+        ...m,
+        position: Number(m.position),
+        lessons: Number(m.lessons),
+      })),
+      enrollment: enrollment ? { status: enrollment.status } : null,
+    };
+  });
+}
+
+/** `/portal/courses?…` for a page of the same query (filters kept, defaults left out). */
+export function catalogHref(base: string, query: CatalogQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.subject) params.set("subject", query.subject);
+  if (query.grade) params.set("grade", query.grade);
+  if (query.q) params.set("q", query.q);
+  if (query.sort !== "title") params.set("sort", query.sort);
+  if (query.order !== "asc") params.set("order", query.order);
+  if (query.mine) params.set("mine", "true");
+  if (query.limit !== 20) params.set("limit", String(query.limit));
+  if (page !== 1) params.set("page", String(page));
+  const search = params.toString();
+  return search ? `${base}?${search}` : base;
+}

@@ -1,0 +1,39 @@
+import { define } from "../../../../lib/state.ts";
+import { requireSession } from "../../../../lib/auth/middleware.ts";
+import { HttpError } from "../../../../lib/fresh/mod.ts";
+import { fieldErrors } from "../../../../lib/http/field_errors.ts";
+import { listCourses, parseCatalogQuery } from "../../../../lib/catalog.ts";
+import type { RouteOperations } from "../../../../lib/openapi.ts";
+
+/**
+ * The catalog (LMS-1): `?page&limit&subject&grade&q&sort&order&mine=true` → one page of the
+ * courses the caller may read (RLS decides), `{ courses, total, page, limit }`.
+ */
+export const handler = define.handlers({
+  async GET(ctx) {
+    const claims = requireSession(ctx.state);
+    const parsed = parseCatalogQuery(ctx.url.searchParams);
+    if (!parsed.success) {
+      throw new HttpError(400, "Some query parameters need attention.", {
+        details: { fields: fieldErrors(parsed.error) },
+      });
+    }
+    const result = await listCourses(ctx.state.db, claims, parsed.data);
+    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+  },
+});
+
+export const openapi: RouteOperations = {
+  GET: {
+    summary:
+      "One page of the school's courses: ?page (≥1), limit (1..100, default 20), subject, grade, " +
+      "q (title or code), sort (title|created|code), order (asc|desc), mine=true (courses I teach)",
+    signedIn: true,
+    responses: {
+      200: "{ courses: [{ id, code, title, subject, gradeLevel, description, capacity, status, " +
+        "createdAt, instructors: [{ id, name }] }], total, page, limit }",
+      400: "A query parameter is invalid; fields names it",
+      401: "Not signed in",
+    },
+  },
+};

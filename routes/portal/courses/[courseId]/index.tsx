@@ -1,0 +1,78 @@
+import { define } from "../../../../lib/state.ts";
+import { HttpError, page } from "../../../../lib/fresh/mod.ts";
+import { type CourseDetail, courseDetail } from "../../../../lib/catalog.ts";
+
+interface CourseData {
+  detail: CourseDetail;
+  /** Students and parents may enrol (the enrol handler decides whom). */
+  canEnrol: boolean;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  enrolled: "You are enrolled.",
+  completed: "You have completed this course.",
+  withdrawn: "You withdrew from this course.",
+};
+
+/** A course: description, instructors, outline and the caller's enrolment; enrol form for learners. */
+export const handler = define.handlers({
+  async GET(ctx) {
+    const claims = ctx.state.session!;
+    const detail = await courseDetail(ctx.state.db, claims, ctx.params.courseId);
+    if (!detail) throw new HttpError(404, "Course not found.");
+    const role = claims.app_metadata.user_role;
+    return page<CourseData>({ detail, canEnrol: role === "student" || role === "parent" });
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => {
+  const { course, modules, enrollment } = data.detail;
+  return (
+    <section class="space-y-6">
+      <a href="/portal/courses" class="text-emerald-800 underline">All courses</a>
+      <div class="space-y-1">
+        <p class="text-sm font-semibold uppercase tracking-wide text-emerald-800">
+          {course.code} · {course.subject} · Grade {course.gradeLevel}
+          {course.status === "draft" && " · draft"}
+        </p>
+        <h1 class="text-2xl font-bold">{course.title}</h1>
+        <p class="text-stone-700">
+          {course.instructors.length > 0
+            ? `Taught by ${course.instructors.map((i) => i.name).join(", ")}`
+            : "No instructor yet"} · {course.capacity} seats
+        </p>
+      </div>
+      {course.description && <p class="whitespace-pre-line">{course.description}</p>}
+
+      <div class="space-y-2">
+        <h2 class="text-xl font-bold">Modules</h2>
+        {modules.length === 0
+          ? <p class="text-stone-700">No modules yet.</p>
+          : (
+            <ol class="list-decimal space-y-1 pl-6">
+              {modules.map((m) => (
+                <li key={m.id}>
+                  {m.title}{" "}
+                  <span class="text-sm text-stone-600">
+                    ({m.lessons === 1 ? "1 lesson" : `${m.lessons} lessons`})
+                  </span>
+                </li>
+              ))}
+            </ol>
+          )}
+      </div>
+
+      <div class="space-y-2" data-testid="enrollment">
+        <p>{enrollment ? STATUS_TEXT[enrollment.status] : "You are not enrolled."}</p>
+        {data.canEnrol && enrollment?.status !== "enrolled" &&
+          enrollment?.status !== "completed" && (
+          <form method="post" action={`/portal/courses/${course.id}/enrol`}>
+            <button type="submit" class="rounded bg-emerald-800 px-4 py-2 font-semibold text-white">
+              Enrol
+            </button>
+          </form>
+        )}
+      </div>
+    </section>
+  );
+});
