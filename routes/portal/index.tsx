@@ -41,6 +41,11 @@ export default define.page<typeof handler>(({ data }) => (
         <a href="/portal/admin/people" class="font-semibold text-emerald-800 underline">People</a>
       )}
       <a href="/portal/courses" class="font-semibold text-emerald-800 underline">Courses</a>
+      {(data.user.role === "student" || data.user.role === "parent") && (
+        <a href="/portal/my-courses" class="font-semibold text-emerald-800 underline">
+          My courses
+        </a>
+      )}
       <a href="/portal/password" class="text-emerald-800 underline">Change password</a>
       <form method="post" action="/signout">
         <button type="submit" class="rounded border border-stone-400 px-4 py-2 font-semibold">

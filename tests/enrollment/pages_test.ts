@@ -104,3 +104,33 @@ Deno.test("My courses shows progress bars, per child for a parent, without scrip
     assert.ok(!mine.includes("Drawing"), "only the student's own");
   });
 });
+
+Deno.test("the course page offers a parent their own children, and staff the roster", async () => {
+  await withSeededApp(async (app, t) => {
+    const course = await createCourse(t, {
+      code: "PICK-1",
+      title: "Pick a child",
+      instructors: ["teacher1"],
+    });
+    const children = await t.owner.query<{ full_name: string }>(
+      `select s.full_name from public.guardian_links g
+         join public.people s on s.id = g.student_id
+         join public.people p on p.id = g.parent_id
+        where p.email = $1 order by s.full_name`,
+      [demo("parent1")],
+    );
+    assert.equal(children.length, 2);
+    const html =
+      await (await get(app, `/portal/courses/${course.id}`, await cookieFor(app, "parent1")))
+        .text();
+    const options = [...html.matchAll(/<option value="[0-9a-f-]{36}">([^<]+)<\/option>/g)]
+      .map((m) => m[1]);
+    assert.deepEqual(options, children.map((c) => c.full_name), "exactly the parent's children");
+    assert.ok(!html.includes("/roster"), "no roster link for a parent");
+    const teacher =
+      await (await get(app, `/portal/courses/${course.id}`, await cookieFor(app, "teacher1")))
+        .text();
+    assert.ok(teacher.includes(`href="/portal/courses/${course.id}/roster"`));
+    assert.ok(!teacher.includes('name="studentId"'));
+  });
+});

@@ -6,6 +6,10 @@ interface CourseData {
   detail: CourseDetail;
   /** Students and parents may enrol (the enrol handler decides whom). */
   canEnrol: boolean;
+  /** For a parent: the children they may enrol (RLS shows a parent only their own). */
+  children: { id: string; full_name: string }[];
+  /** Instructors and admins see the roster link (the roster checks again). */
+  staff: boolean;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -21,7 +25,18 @@ export const handler = define.handlers({
     const detail = await courseDetail(ctx.state.db, claims, ctx.params.courseId);
     if (!detail) throw new HttpError(404, "Course not found.");
     const role = claims.app_metadata.user_role;
-    return page<CourseData>({ detail, canEnrol: role === "student" || role === "parent" });
+    const children = role !== "parent"
+      ? []
+      : await ctx.state.db.asUser(claims, (q) =>
+        q<{ id: string; full_name: string }>(
+          "select id, full_name from public.people where role = 'student' order by full_name",
+        ));
+    return page<CourseData>({
+      detail,
+      canEnrol: role === "student" || role === "parent",
+      children,
+      staff: role === "teacher" || role === "admin",
+    });
   },
 });
 
@@ -32,7 +47,7 @@ export default define.page<typeof handler>(({ data }) => {
       <a href="/portal/courses" class="text-emerald-800 underline">All courses</a>
       <div class="space-y-1">
         <p class="text-sm font-semibold uppercase tracking-wide text-emerald-800">
-          {course.code} · {course.subject} · Grade {course.gradeLevel}
+          {course.code} · {course.subject} · {course.gradeLevel}
           {course.status === "draft" && " · draft"}
         </p>
         <h1 class="text-2xl font-bold">{course.title}</h1>
@@ -62,11 +77,24 @@ export default define.page<typeof handler>(({ data }) => {
           )}
       </div>
 
+      {data.staff && (
+        <a
+          href={`/portal/courses/${course.id}/roster`}
+          class="font-semibold text-emerald-800 underline"
+        >
+          Class roster
+        </a>
+      )}
       <div class="space-y-2" data-testid="enrollment">
         <p>{enrollment ? STATUS_TEXT[enrollment.status] : "You are not enrolled."}</p>
         {data.canEnrol && enrollment?.status !== "enrolled" &&
           enrollment?.status !== "completed" && (
-          <form method="post" action={`/portal/courses/${course.id}/enrol`}>
+          <form method="post" action={`/portal/courses/${course.id}/enrol`} class="space-x-2">
+            {data.children.length > 0 && (
+              <select name="studentId" aria-label="Child" class="rounded border px-2 py-2">
+                {data.children.map((c) => <option key={c.id} value={c.id}>{c.full_name}</option>)}
+              </select>
+            )}
             <button type="submit" class="rounded bg-emerald-800 px-4 py-2 font-semibold text-white">
               Enrol
             </button>
