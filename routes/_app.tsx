@@ -17,7 +17,9 @@ export default define.page(function App({ Component, state }) {
         <header class="bg-emerald-800 text-white">
           <nav class="max-w-3xl mx-auto px-4 py-3 flex items-center justify-between">
             <a href="/" class="text-xl font-bold tracking-tight">Elymica</a>
-            <a href="/signin" class="underline underline-offset-4">Sign in</a>
+            {state.session
+              ? <a href="/portal" class="underline underline-offset-4">My portal</a>
+              : <a href="/signin" class="underline underline-offset-4">Sign in</a>}
           </nav>
         </header>
         <main class="flex-1 w-full max-w-3xl mx-auto px-4 py-8">

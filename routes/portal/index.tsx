@@ -2,12 +2,18 @@ import { define } from "../../lib/state.ts";
 import { HttpError, page } from "../../lib/fresh/mod.ts";
 import { currentPerson } from "../../lib/auth/me.ts";
 
-/** What each portal will offer; later issues turn these into pages. */
-const NAVIGATION: Record<string, string[]> = {
-  student: ["My courses", "Assignments", "Grades"],
-  teacher: ["My classes", "Assignments to grade", "Rosters"],
-  parent: ["My children", "Progress", "Tuition payments"],
-  admin: ["People", "Courses", "Audit log", "School settings"],
+/** What each portal offers: entries without a page yet say so (later issues add them). */
+const NAVIGATION: Record<string, [label: string, href?: string][]> = {
+  student: [["Courses", "/portal/courses"], ["My courses", "/portal/my-courses"], [
+    "Assignments",
+  ], ["Grades"]],
+  teacher: [["My classes", "/portal/courses?mine=true"], ["Assignments to grade"]],
+  parent: [["Courses", "/portal/courses"], ["My children's courses", "/portal/my-courses"], [
+    "Tuition payments",
+  ]],
+  admin: [["People", "/portal/admin/people"], ["Courses", "/portal/courses"], ["Audit log"], [
+    "School settings",
+  ]],
 };
 
 export const handler = define.handlers({
@@ -29,23 +35,20 @@ export default define.page<typeof handler>(({ data }) => (
     </div>
     <nav aria-label="Portal">
       <ul class="grid gap-3 sm:grid-cols-2">
-        {(NAVIGATION[data.user.role] ?? []).map((item) => (
-          <li class="rounded border border-stone-200 bg-white px-4 py-3 text-stone-700">
-            {item} <span class="text-sm text-stone-500">(coming soon)</span>
+        {(NAVIGATION[data.user.role] ?? []).map(([label, href]) => (
+          <li key={label} class="rounded border border-stone-200 bg-white px-4 py-3">
+            {href
+              ? <a href={href} class="font-semibold text-emerald-800 underline">{label}</a>
+              : (
+                <span class="text-stone-700">
+                  {label} <span class="text-sm text-stone-500">(coming soon)</span>
+                </span>
+              )}
           </li>
         ))}
       </ul>
     </nav>
     <div class="flex flex-wrap items-center gap-4">
-      {data.user.role === "admin" && (
-        <a href="/portal/admin/people" class="font-semibold text-emerald-800 underline">People</a>
-      )}
-      <a href="/portal/courses" class="font-semibold text-emerald-800 underline">Courses</a>
-      {(data.user.role === "student" || data.user.role === "parent") && (
-        <a href="/portal/my-courses" class="font-semibold text-emerald-800 underline">
-          My courses
-        </a>
-      )}
       <a href="/portal/password" class="text-emerald-800 underline">Change password</a>
       <form method="post" action="/signout">
         <button type="submit" class="rounded border border-stone-400 px-4 py-2 font-semibold">

@@ -38,6 +38,11 @@ Deno.test("the sign-in form sets the session cookies and goes to the portal", as
     assert.match(html, /Welcome, /);
     assert.match(html, /Nairobi/);
     assert.ok(!/<script/i.test(html), "the portal shell ships no script");
+    assert.match(html, /<a href="\/portal"[^>]*>My portal<\/a>/, "the header knows who is in");
+    assert.doesNotMatch(html, />Sign in<\/a>/);
+    for (const link of ["/portal/admin/people", "/portal/courses", "/portal/password"]) {
+      assert.ok(html.includes(`href="${link}"`), `the admin portal links to ${link}`);
+    }
   });
 });
 

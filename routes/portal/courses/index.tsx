@@ -128,7 +128,7 @@ export default define.page<typeof handler>(({ data }) => {
                   <a href={`/portal/courses/${c.id}`} class="underline">{c.title}</a>
                 </h2>
                 <p class="text-sm text-stone-700">
-                  {c.subject} · Grade {c.gradeLevel} · {c.capacity} seats
+                  {c.subject} · {c.gradeLevel} · {c.capacity} seats
                 </p>
                 <p class="text-sm text-stone-700">
                   {c.instructors.length > 0
