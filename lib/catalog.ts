@@ -3,6 +3,7 @@
  * string's shape (zod), one page of courses through `public.catalog()` — RLS decides what the
  * caller sees — and one course with its outline and the caller's enrolment.
  */
+import { isUuid } from "./ids.ts";
 import { z } from "zod";
 import type { Claims, Db } from "./db/types.ts";
 
@@ -143,8 +144,6 @@ export interface CourseDetail {
   enrollment: { status: "enrolled" | "completed" | "withdrawn" } | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * A course the caller may read, its outline (modules with lesson counts) and the caller's own
  * enrolment; null for an unknown id, another school's course, a draft they may not see, or a
@@ -155,7 +154,7 @@ export async function courseDetail(
   claims: Claims,
   courseId: string,
 ): Promise<CourseDetail | null> {
-  if (!UUID.test(courseId)) return null;
+  if (!isUuid(courseId)) return null;
   return await db.asUser(claims, async (q) => {
     const [row] = await q<CourseRow>(
       `select c.id, c.code, c.title, c.subject, c.grade_level, c.description, c.capacity,

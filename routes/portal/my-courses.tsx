@@ -1,18 +1,8 @@
 import { define } from "../../lib/state.ts";
 import { page } from "../../lib/fresh/mod.ts";
+import { type MyEnrollmentRow, myEnrollments, perStudent } from "../../lib/enrollment.ts";
 
-interface Enrollment {
-  enrollment_id: string;
-  student_id: string;
-  student_name: string;
-  course_id: string;
-  course_code: string;
-  course_title: string;
-  status: string;
-  lessons_total: number;
-  lessons_completed: number;
-  progress_percent: number;
-}
+type Enrollment = MyEnrollmentRow;
 
 interface MyCoursesData {
   role: string;
@@ -24,21 +14,12 @@ interface MyCoursesData {
 export const handler = define.handlers({
   async GET(ctx) {
     const session = ctx.state.session!;
-    const rows = await ctx.state.db.asUser(
-      session,
-      (q) => q<Enrollment>("select * from public.my_enrollments()"),
-    );
-    const groups = new Map<string, MyCoursesData["groups"][number]>();
-    for (const row of rows) {
-      const group = groups.get(row.student_id) ??
-        { studentId: row.student_id, studentName: row.student_name, enrollments: [] };
-      group.enrollments.push(row);
-      groups.set(row.student_id, group);
-    }
-    return page<MyCoursesData>({
-      role: session.app_metadata.user_role,
-      groups: [...groups.values()],
-    });
+    const groups = perStudent(await myEnrollments(ctx.state.db, session)).map((g) => ({
+      studentId: g.id,
+      studentName: g.name,
+      enrollments: g.enrollments,
+    }));
+    return page<MyCoursesData>({ role: session.app_metadata.user_role, groups });
   },
 });
 

@@ -1,3 +1,4 @@
+import { isUuid } from "../../lib/ids.ts";
 import OtpInput from "../../islands/OtpInput.tsx";
 import { define } from "../../lib/state.ts";
 import { Messages } from "../../components/Messages.tsx";
@@ -12,9 +13,7 @@ export interface VerifyData {
   notice?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const personFrom = (value: unknown) =>
-  typeof value === "string" && UUID.test(value) ? value.toLowerCase() : null;
+export const personFrom = (value: unknown) => isUuid(value) ? value.toLowerCase() : null;
 
 /** The invitee's page: the code they were sent, and the password they choose. */
 export const handler = define.handlers({

@@ -1,20 +1,7 @@
 import { define } from "../../../lib/state.ts";
 import { requireSession } from "../../../lib/auth/middleware.ts";
+import { myEnrollments, perStudent } from "../../../lib/enrollment.ts";
 import type { RouteOperations } from "../../../lib/openapi.ts";
-
-interface MyEnrollmentRow {
-  enrollment_id: string;
-  student_id: string;
-  student_name: string;
-  course_id: string;
-  course_code: string;
-  course_title: string;
-  status: string;
-  enrolled_at: string | Date;
-  lessons_total: number;
-  lessons_completed: number;
-  progress_percent: number;
-}
 
 /**
  * ENR-1: the signed-in student's enrolments, or a parent's children's, each labelled with the
@@ -24,10 +11,7 @@ interface MyEnrollmentRow {
 export const handler = define.handlers({
   async GET(ctx) {
     const claims = requireSession(ctx.state);
-    const rows = await ctx.state.db.asUser(
-      claims,
-      (q) => q<MyEnrollmentRow>("select * from public.my_enrollments()"),
-    );
+    const rows = await myEnrollments(ctx.state.db, claims);
     const enrollments = rows.map((r) => ({
       enrollmentId: r.enrollment_id,
       student: { id: r.student_id, name: r.student_name },
@@ -38,15 +22,13 @@ export const handler = define.handlers({
       lessonsCompleted: r.lessons_completed,
       progressPercent: r.progress_percent,
     }));
-    const students = new Map<string, { id: string; name: string; enrollmentIds: string[] }>();
-    for (const e of enrollments) {
-      const entry = students.get(e.student.id) ??
-        { id: e.student.id, name: e.student.name, enrollmentIds: [] };
-      entry.enrollmentIds.push(e.enrollmentId);
-      students.set(e.student.id, entry);
-    }
+    const students = perStudent(rows).map((s) => ({
+      id: s.id,
+      name: s.name,
+      enrollmentIds: s.enrollments.map((e) => e.enrollment_id),
+    }));
     return Response.json(
-      { enrollments, students: [...students.values()] },
+      { enrollments, students },
       { headers: { "Cache-Control": "no-store" } },
     );
   },

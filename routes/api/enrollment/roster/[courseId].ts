@@ -2,22 +2,9 @@ import { define } from "../../../../lib/state.ts";
 import { requireSession } from "../../../../lib/auth/middleware.ts";
 import { HttpError } from "../../../../lib/fresh/mod.ts";
 import { toCsv } from "../../../../lib/csv_write.ts";
+import { courseRoster } from "../../../../lib/enrollment.ts";
+import { isUuid } from "../../../../lib/ids.ts";
 import type { RouteOperations } from "../../../../lib/openapi.ts";
-
-interface Guardian {
-  name: string;
-  phone: string | null;
-  email: string | null;
-}
-
-interface RosterRow {
-  student_id: string;
-  full_name: string;
-  email: string | null;
-  guardians: Guardian[];
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const wantsCsv = (url: URL, req: Request) =>
   url.searchParams.get("format") === "csv" ||
@@ -32,18 +19,9 @@ export const handler = define.handlers({
   async GET(ctx) {
     const claims = requireSession(ctx.state);
     const courseId = ctx.params.courseId;
-    if (!UUID.test(courseId)) throw new HttpError(404, "Course not found.");
-    const { rows, code } = await ctx.state.db.asUser(claims, async (q) => {
-      const rows = await q<RosterRow>(
-        "select student_id, full_name, email, guardians from public.course_roster($1)",
-        [courseId],
-      );
-      const [course] = await q<{ code: string }>(
-        "select code from public.courses where id = $1",
-        [courseId],
-      );
-      return { rows, code: course?.code ?? "course" };
-    });
+    if (!isUuid(courseId)) throw new HttpError(404, "Course not found.");
+    const { course, students: rows } = await courseRoster(ctx.state.db, claims, courseId);
+    const code = course?.code ?? "course";
     const students = rows.map((r) => ({
       id: r.student_id,
       name: r.full_name,

@@ -1,3 +1,4 @@
+import { isUuid } from "../../../../lib/ids.ts";
 import { define } from "../../../../lib/state.ts";
 import { page } from "../../../../lib/fresh/mod.ts";
 import { Messages } from "../../../../components/Messages.tsx";
@@ -8,8 +9,6 @@ interface RefusedData {
   message: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The course page's "Enrol" form (a parent's also names the child in `studentId`): enrols
  * through public.enroll(), then back to the course page. A refusal — full, a prerequisite,
@@ -18,12 +17,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const handler = define.handlers({
   async POST(ctx) {
     const courseId = ctx.params.courseId;
-    if (!UUID.test(courseId)) {
+    if (!isUuid(courseId)) {
       return page<RefusedData>({ courseId, message: "Course not found." }, { status: 404 });
     }
     const form = await ctx.req.formData();
     const studentId = String(form.get("studentId") ?? "").trim() || null;
-    if (studentId !== null && !UUID.test(studentId)) {
+    if (studentId !== null && !isUuid(studentId)) {
       return page<RefusedData>({ courseId, message: "Student not found." }, { status: 404 });
     }
     try {

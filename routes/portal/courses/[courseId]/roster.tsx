@@ -1,18 +1,7 @@
 import { define } from "../../../../lib/state.ts";
 import { HttpError, page } from "../../../../lib/fresh/mod.ts";
-
-interface Guardian {
-  name: string;
-  phone: string | null;
-  email: string | null;
-}
-
-interface RosterRow {
-  student_id: string;
-  full_name: string;
-  email: string | null;
-  guardians: Guardian[];
-}
+import { courseRoster, type RosterRow } from "../../../../lib/enrollment.ts";
+import { isUuid } from "../../../../lib/ids.ts";
 
 interface RosterData {
   course: { id: string; code: string; title: string };
@@ -20,8 +9,6 @@ interface RosterData {
   total: number;
   students: RosterRow[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * ENR-2: a course's class list with guardians' contacts, for its instructors and the school's
@@ -31,19 +18,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const handler = define.handlers({
   async GET(ctx) {
     const courseId = ctx.params.courseId;
-    if (!UUID.test(courseId)) throw new HttpError(404, "Course not found.");
+    if (!isUuid(courseId)) throw new HttpError(404, "Course not found.");
     const q = (ctx.url.searchParams.get("q") ?? "").trim().slice(0, 200);
-    const { students, course } = await ctx.state.db.asUser(ctx.state.session!, async (sql) => {
-      const students = await sql<RosterRow>(
-        "select student_id, full_name, email, guardians from public.course_roster($1)",
-        [courseId],
-      );
-      const [course] = await sql<RosterData["course"]>(
-        "select id, code, title from public.courses where id = $1",
-        [courseId],
-      );
-      return { students, course };
-    });
+    const { students, course } = await courseRoster(ctx.state.db, ctx.state.session!, courseId);
     if (!course) throw new HttpError(404, "Course not found.");
     const needle = q.toLocaleLowerCase();
     const shown = needle
