@@ -58,30 +58,3 @@ export async function resendInvitationCode(db: Db, personId: string): Promise<Ou
   );
   return row.result;
 }
-
-/** Every problem with a proposed password at once (the policy itself lives in SQL). */
-export async function passwordProblems(db: Db, password: string): Promise<string[]> {
-  const [row] = await db.asAnon((q) =>
-    q<{ problems: string[] | null }>("select public.auth_password_problems($1) as problems", [
-      password,
-    ])
-  );
-  return row.problems ?? [];
-}
-
-/** Changes the signed-in person's password; the database then ends all their sessions. */
-export async function changePassword(
-  db: Db,
-  person: Claims,
-  input: { currentPassword: string; newPassword: string },
-): Promise<Outcome> {
-  const [row] = await db.asUser(
-    person,
-    (q) =>
-      q<{ result: Outcome }>("select public.auth_change_password($1, $2) as result", [
-        input.currentPassword,
-        input.newPassword,
-      ]),
-  );
-  return row.result;
-}

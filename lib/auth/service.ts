@@ -2,7 +2,7 @@
  * Sign-in, refresh and sign-out: the database decides (lockout, rotation, reuse detection live
  * in `public.auth_*`), this module only mints the access token for a granted session.
  */
-import type { Db } from "../db/types.ts";
+import type { Claims, Db } from "../db/types.ts";
 import { signAccessToken } from "./tokens.ts";
 import { recordSignIn } from "../metrics.ts";
 
@@ -128,4 +128,18 @@ export function publicUser(person: SessionPerson) {
     phone: person.phone,
     role: person.role,
   };
+}
+
+/** Changes the signed-in person's password; the database then ends all their sessions. */
+export async function changePassword(
+  db: Db,
+  person: Claims,
+  input: { currentPassword: string; newPassword: string },
+): Promise<{ ok: true } | Refused> {
+  const [row] = await db.asUser(person, (q) =>
+    q<{ result: { ok: true } | Refused }>(
+      "select public.auth_change_password($1, $2) as result",
+      [input.currentPassword, input.newPassword],
+    ));
+  return row.result;
 }

@@ -2,8 +2,7 @@ import { define } from "../../lib/state.ts";
 import { Messages } from "../../components/Messages.tsx";
 import { NewPasswordFields } from "../../components/NewPasswordFields.tsx";
 import { page } from "../../lib/fresh/mod.ts";
-import { changePassword } from "../../lib/auth/invitations.ts";
-import { refusalStatus } from "../../lib/auth/service.ts";
+import { changePassword, refusalStatus } from "../../lib/auth/service.ts";
 import { clearedSessionCookies, isSecureContext, withCookies } from "../../lib/auth/cookies.ts";
 
 interface PasswordData {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { define } from "../../../lib/state.ts";
 import { readJson } from "../../../lib/http/json_body.ts";
 import { requireSession } from "../../../lib/auth/middleware.ts";
-import { changePassword } from "../../../lib/auth/invitations.ts";
+import { changePassword } from "../../../lib/auth/service.ts";
 import { refusalError } from "../../../lib/auth/http.ts";
 import { clearedSessionCookies, isSecureContext, withCookies } from "../../../lib/auth/cookies.ts";
 import type { RouteOperations } from "../../../lib/openapi.ts";
