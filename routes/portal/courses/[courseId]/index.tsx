@@ -1,4 +1,5 @@
 import { define } from "../../../../lib/state.ts";
+import EnrolForm from "../../../../islands/EnrolForm.tsx";
 import { HttpError, page } from "../../../../lib/fresh/mod.ts";
 import { type CourseDetail, courseDetail } from "../../../../lib/catalog.ts";
 
@@ -89,16 +90,11 @@ export default define.page<typeof handler>(({ data }) => {
         <p>{enrollment ? STATUS_TEXT[enrollment.status] : "You are not enrolled."}</p>
         {data.canEnrol && enrollment?.status !== "enrolled" &&
           enrollment?.status !== "completed" && (
-          <form method="post" action={`/portal/courses/${course.id}/enrol`} class="space-x-2">
-            {data.children.length > 0 && (
-              <select name="studentId" aria-label="Child" class="rounded border px-2 py-2">
-                {data.children.map((c) => <option key={c.id} value={c.id}>{c.full_name}</option>)}
-              </select>
-            )}
-            <button type="submit" class="rounded bg-emerald-800 px-4 py-2 font-semibold text-white">
-              Enrol
-            </button>
-          </form>
+          <EnrolForm
+            courseId={course.id}
+            courseTitle={course.title}
+            learners={data.children.map((c) => ({ id: c.id, name: c.full_name }))}
+          />
         )}
       </div>
     </section>
