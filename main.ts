@@ -10,6 +10,7 @@ import { createElymicaApp } from "./lib/app.ts";
 import { resolveJwtSecret } from "./lib/auth/secret.ts";
 import { demoSignInsText } from "./lib/demo.ts";
 import { log } from "./lib/log.ts";
+import { createStorage } from "./lib/storage/mod.ts";
 import {
   createNotifications,
   type Notifications,
@@ -33,9 +34,11 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
       seeded,
     });
     notifications = createNotifications(config.notify, log);
+    const jwtSecret = await resolveJwtSecret(config);
     const app = await createElymicaApp({
       db,
-      jwtSecret: await resolveJwtSecret(config),
+      storage: await createStorage(config.storage, jwtSecret),
+      jwtSecret,
       metricsToken: config.metricsToken,
       bodyLimitBytes: config.bodyLimitBytes,
       mailbox: notifications.mailbox,

@@ -32,6 +32,7 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default(".data"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  STORAGE_DIR: z.string().min(1).optional(),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SMTP_URL: urlWith(/^smtps?:$/, "must be an smtp:// or smtps:// URL").optional(),
@@ -57,6 +58,8 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   DATABASE_POOL_SIZE: "connections per pool on a server",
   DATA_DIR: "where the embedded database and local files live",
   BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
+  STORAGE_DIR: "where lesson files are kept on local disk (default: DATA_DIR/storage); " +
+    "their signed URLs are keyed from JWT_SECRET",
   JWT_SECRET: "signs access tokens (the Supabase project's JWT secret when deployed); " +
     "unset in development → generated once and kept in DATA_DIR",
   METRICS_TOKEN: "password of /metrics (HTTP basic auth, any user name); unset → /metrics is off",
@@ -86,12 +89,16 @@ export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
   | { kind: "postgres"; ownerUrl: string; webUrl: string; jobsUrl: string; poolSize: number };
 
+/** Where lesson files live; signed URLs of local files are keyed from the JWT secret. */
+export type StorageConfig = { kind: "local"; dir: string };
+
 export interface Config {
   env: "development" | "test" | "production";
   port: number;
   dataDir: string;
   bodyLimitBytes: number;
   database: DatabaseConfig;
+  storage: StorageConfig;
   /** Unset only outside production: start-up then uses a generated one kept in dataDir. */
   jwtSecret?: string;
   metricsToken?: string;
@@ -180,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     dataDir: vars.DATA_DIR,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     database,
+    storage: { kind: "local", dir: vars.STORAGE_DIR ?? `${vars.DATA_DIR}/storage` },
     jwtSecret: vars.JWT_SECRET,
     metricsToken: vars.METRICS_TOKEN,
     notify,

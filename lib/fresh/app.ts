@@ -41,6 +41,8 @@ export interface AppOptions<State extends object> {
    * can let them propagate; return undefined for errors it does not know.
    */
   toHttpError?: (err: unknown) => HttpError | undefined;
+  /** What the request log shows of a path: lets the app mask credentials carried in paths. */
+  logPath?: (pathname: string) => string;
   /** Called once per request after it is answered (metrics). */
   onRequestDone?: (done: RequestDone) => void;
 }
@@ -129,7 +131,7 @@ export async function createApp<State extends object = Record<string, unknown>>(
   const hono = new Hono<FreshEnv>({ strict: false });
   hono.use(
     requestId(),
-    requestLog({ log, onDone: options.onRequestDone }),
+    requestLog({ log, onDone: options.onRequestDone, logPath: options.logPath }),
     securityHeaders(),
     compression(),
     bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(new HttpError(413, tooLarge)) }),
