@@ -10,7 +10,7 @@ import type { Db } from "./db/types.ts";
 import type { Logger } from "./log.ts";
 import type { DevMailbox } from "./notify/dev_mailbox.ts";
 import type { State } from "./state.ts";
-import { noStorage } from "./storage/mod.ts";
+import { fileOrigins, noStorage } from "./storage/mod.ts";
 import type { FileStorage } from "./storage/types.ts";
 import { redactFileUrlPath } from "./storage/signing.ts";
 
@@ -42,6 +42,7 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
     bodyLimitBytes: options.bodyLimitBytes,
     log: options.log,
     logPath: redactFileUrlPath,
+    mediaOrigins: options.storage ? fileOrigins(options.storage) : [],
     toHttpError: dbErrorToHttp,
     onRequestDone: recordRequest,
   });

@@ -91,10 +91,14 @@ export function requestLog(
  */
 export function securityHeaders(
   options: Parameters<typeof secureHeaders>[0] = {},
+  /** Other origins pages may play media from and frame (signed file URLs of a file store). */
+  mediaOrigins: string[] = [],
 ): MiddlewareHandler<FreshEnv> {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
+      mediaSrc: ["'self'", ...mediaOrigins],
+      frameSrc: ["'self'", ...mediaOrigins],
       scriptSrc: [NONCE],
       styleSrc: [NONCE],
       imgSrc: ["'self'", "data:"],
