@@ -6,10 +6,12 @@
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
 import { seedIfEmpty } from "./lib/db/seed.ts";
+import { seedDemoMedia } from "./lib/demo_media/mod.ts";
 import { createElymicaApp } from "./lib/app.ts";
 import { resolveJwtSecret } from "./lib/auth/secret.ts";
 import { demoSignInsText } from "./lib/demo.ts";
 import { log } from "./lib/log.ts";
+import { createStorage } from "./lib/storage/mod.ts";
 import {
   createNotifications,
   type Notifications,
@@ -24,18 +26,24 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
   let worker: OutboxWorker | undefined;
   try {
     const migrations = await prepareDatabase(owner);
+    const jwtSecret = await resolveJwtSecret(config);
+    const storage = await createStorage(config.storage, jwtSecret);
     const seeded = config.database.kind === "embedded" && await seedIfEmpty(owner);
+    // The demo lessons' files go with the demo data: every demo video and PDF lesson opens.
+    const demoFiles = seeded ? await seedDemoMedia(owner, storage) : 0;
     await owner.close();
     log.info("database ready", {
       db: db.kind,
       migrations: migrations.total,
       newlyApplied: migrations.applied,
       seeded,
+      demoFiles,
     });
     notifications = createNotifications(config.notify, log);
     const app = await createElymicaApp({
       db,
-      jwtSecret: await resolveJwtSecret(config),
+      storage,
+      jwtSecret,
       metricsToken: config.metricsToken,
       bodyLimitBytes: config.bodyLimitBytes,
       mailbox: notifications.mailbox,

@@ -10,9 +10,14 @@ import type { Db } from "./db/types.ts";
 import type { Logger } from "./log.ts";
 import type { DevMailbox } from "./notify/dev_mailbox.ts";
 import type { State } from "./state.ts";
+import { fileOrigins, noStorage } from "./storage/mod.ts";
+import type { FileStorage } from "./storage/types.ts";
+import { redactFileUrlPath } from "./storage/signing.ts";
 
 export interface ElymicaAppOptions {
   db: Db;
+  /** Lesson files; without it (web-layer tests) every storage call answers 503. */
+  storage?: FileStorage;
   jwtSecret: string;
   metricsToken?: string;
   bodyLimitBytes?: number;
@@ -28,6 +33,7 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
     rootDir: options.rootDir ?? freshConfig.rootDir,
     state: {
       db: options.db,
+      storage: options.storage ?? noStorage,
       jwtSecret: options.jwtSecret,
       metricsToken: options.metricsToken ?? null,
       session: null,
@@ -35,6 +41,8 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
     },
     bodyLimitBytes: options.bodyLimitBytes,
     log: options.log,
+    logPath: redactFileUrlPath,
+    mediaOrigins: options.storage ? fileOrigins(options.storage) : [],
     toHttpError: dbErrorToHttp,
     onRequestDone: recordRequest,
   });

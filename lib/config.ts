@@ -32,6 +32,11 @@ const schema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default(".data"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
+  STORAGE_DIR: z.string().min(1).optional(),
+  SUPABASE_URL: urlWith(/^https?:$/, "must be an http(s) URL").optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, "must be at least 20 characters").optional(),
+  SUPABASE_STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, "must be a bucket id")
+    .default("lesson-files"),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SMTP_URL: urlWith(/^smtps?:$/, "must be an smtp:// or smtps:// URL").optional(),
@@ -57,6 +62,11 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   DATABASE_POOL_SIZE: "connections per pool on a server",
   DATA_DIR: "where the embedded database and local files live",
   BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
+  STORAGE_DIR: "where lesson files are kept on local disk (default: DATA_DIR/storage); " +
+    "their signed URLs are keyed from JWT_SECRET",
+  SUPABASE_URL: "Supabase project URL; with SUPABASE_SERVICE_ROLE_KEY files go to Supabase Storage",
+  SUPABASE_SERVICE_ROLE_KEY: "the project's service_role key (server only: it bypasses RLS)",
+  SUPABASE_STORAGE_BUCKET: "the private bucket lesson files go in",
   JWT_SECRET: "signs access tokens (the Supabase project's JWT secret when deployed); " +
     "unset in development → generated once and kept in DATA_DIR",
   METRICS_TOKEN: "password of /metrics (HTTP basic auth, any user name); unset → /metrics is off",
@@ -86,12 +96,18 @@ export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
   | { kind: "postgres"; ownerUrl: string; webUrl: string; jobsUrl: string; poolSize: number };
 
+/** Where lesson files live; signed URLs of local files are keyed from the JWT secret. */
+export type StorageConfig =
+  | { kind: "local"; dir: string }
+  | { kind: "supabase"; url: string; serviceRoleKey: string; bucket: string };
+
 export interface Config {
   env: "development" | "test" | "production";
   port: number;
   dataDir: string;
   bodyLimitBytes: number;
   database: DatabaseConfig;
+  storage: StorageConfig;
   /** Unset only outside production: start-up then uses a generated one kept in dataDir. */
   jwtSecret?: string;
   metricsToken?: string;
@@ -150,6 +166,23 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
           .join("\n"),
     );
   }
+  const supabaseMissing = (["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"] as const).filter((name) =>
+    !vars[name]
+  );
+  if (supabaseMissing.length === 1) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${supabaseMissing[0]}: required to use Supabase Storage ` +
+        "(SUPABASE_* is partly set)",
+    );
+  }
+  const storage: StorageConfig = vars.SUPABASE_URL && vars.SUPABASE_SERVICE_ROLE_KEY
+    ? {
+      kind: "supabase",
+      url: vars.SUPABASE_URL,
+      serviceRoleKey: vars.SUPABASE_SERVICE_ROLE_KEY,
+      bucket: vars.SUPABASE_STORAGE_BUCKET,
+    }
+    : { kind: "local", dir: vars.STORAGE_DIR ?? `${vars.DATA_DIR}/storage` };
   const notify: NotifyConfig = {
     email: vars.SMTP_URL
       ? { kind: "smtp", url: vars.SMTP_URL, from: vars.SMTP_FROM ?? DEV_FROM }
@@ -180,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     dataDir: vars.DATA_DIR,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     database,
+    storage,
     jwtSecret: vars.JWT_SECRET,
     metricsToken: vars.METRICS_TOKEN,
     notify,

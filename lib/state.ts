@@ -6,6 +6,7 @@ import type { AccessClaims } from "./auth/tokens.ts";
 import type { Db } from "./db/types.ts";
 import { createDefine } from "./fresh/mod.ts";
 import type { DevMailbox } from "./notify/dev_mailbox.ts";
+import type { FileStorage } from "./storage/types.ts";
 
 export interface State {
   /** From X-Request-Id when sane, else generated; echoed in the response and in every log line. */
@@ -15,6 +16,8 @@ export interface State {
   /** The reader's "low-data mode" choice (cookie low_data=1), for 3G and prepaid bundles. */
   lowData: boolean;
   db: Db;
+  /** Lesson files and uploads (local disk or Supabase Storage); signs the URLs pages hand out. */
+  storage: FileStorage;
   /** Signs and verifies access tokens; from JWT_SECRET (or the generated development one). */
   jwtSecret: string;
   /** The password of /metrics; null turns the endpoint off. */

@@ -8,6 +8,9 @@ import { type Config, loadConfig } from "../lib/config.ts";
 import { openDatabase, prepareDatabase } from "../lib/db/mod.ts";
 import { MIGRATIONS_DIR } from "../lib/db/migrate.ts";
 import { seedIfEmpty } from "../lib/db/seed.ts";
+import { seedDemoMedia } from "../lib/demo_media/mod.ts";
+import { createStorage } from "../lib/storage/mod.ts";
+import { resolveJwtSecret } from "../lib/auth/secret.ts";
 
 async function migrateCommand(config: Config) {
   const { db, owner } = await openDatabase(config.database);
@@ -57,7 +60,11 @@ async function resetCommand(config: Config) {
   try {
     const result = await prepareDatabase(owner);
     await seedIfEmpty(owner);
-    console.log(`Reset: ${result.total} migrations applied, demo data loaded.`);
+    const storage = await createStorage(config.storage, await resolveJwtSecret(config));
+    const files = await seedDemoMedia(owner, storage);
+    console.log(
+      `Reset: ${result.total} migrations applied, demo data and ${files} demo lesson files loaded.`,
+    );
   } finally {
     await owner.close();
     await db.close();

@@ -119,7 +119,9 @@ on conflict (parent_id, student_id) do nothing;
 --   teacher1 teaches the mathematics, science and computing courses, teacher2 the rest.
 -- Each course has three modules (the draft two) of three lessons; "media" turns module 1's
 -- second lesson into a video and/or the last module's third into a PDF worksheet. Their
--- storage paths (demo/<slug>/<code>/…) name files that are not uploaded.
+-- storage paths (demo/<slug>/<code>/…) get real files after this script runs: lib/demo_media
+-- puts the sample video or a generated worksheet there and sets byte_size and
+-- duration_seconds to the file's (the sizes below only satisfy the constraints until then).
 create temporary table demo_courses (
   slug text, key text, code text, title text, subject text, grade_level text, capacity int,
   teacher text, media text, description text, modules text[]

@@ -41,6 +41,10 @@ export interface AppOptions<State extends object> {
    * can let them propagate; return undefined for errors it does not know.
    */
   toHttpError?: (err: unknown) => HttpError | undefined;
+  /** Origins besides ours that pages may play media from and frame (e.g. a file store). */
+  mediaOrigins?: string[];
+  /** What the request log shows of a path: lets the app mask credentials carried in paths. */
+  logPath?: (pathname: string) => string;
   /** Called once per request after it is answered (metrics). */
   onRequestDone?: (done: RequestDone) => void;
 }
@@ -129,8 +133,8 @@ export async function createApp<State extends object = Record<string, unknown>>(
   const hono = new Hono<FreshEnv>({ strict: false });
   hono.use(
     requestId(),
-    requestLog({ log, onDone: options.onRequestDone }),
-    securityHeaders(),
+    requestLog({ log, onDone: options.onRequestDone, logPath: options.logPath }),
+    securityHeaders({}, options.mediaOrigins),
     compression(),
     bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(new HttpError(413, tooLarge)) }),
     csrf(), // a form post from another origin → 403

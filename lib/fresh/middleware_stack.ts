@@ -53,7 +53,12 @@ export interface RequestDone {
 
 /** Exactly one `request` line per request, whatever happened inside. */
 export function requestLog(
-  options: { log: Logger; onDone?: (done: RequestDone) => void },
+  options: {
+    log: Logger;
+    onDone?: (done: RequestDone) => void;
+    /** Masks parts of the path that must not reach logs (e.g. signed-URL tokens). */
+    logPath?: (pathname: string) => string;
+  },
 ): MiddlewareHandler<FreshEnv> {
   return async function requestLog(c, next) {
     const started = performance.now();
@@ -67,7 +72,7 @@ export function requestLog(
       options.log.info("request", {
         method: c.req.method,
         // The path only: query strings can carry tokens (password-reset and sign-in links).
-        path: new URL(c.req.url).pathname,
+        path: (options.logPath ?? String)(new URL(c.req.url).pathname),
         route,
         status,
         durationMs,
@@ -81,14 +86,19 @@ export function requestLog(
 /**
  * Hono's secureHeaders with a nonce-based CSP: only scripts and styles carrying this
  * request's nonce run, so injected markup cannot execute. The Referer is kept for our own
- * origin only: the no-JavaScript form posts redirect back to the page they came from.
+ * origin only: the no-JavaScript form posts redirect back to the page they came from. A header
+ * a route set itself is kept (`overwrite: false`): the file route lets our pages frame PDFs.
  */
 export function securityHeaders(
   options: Parameters<typeof secureHeaders>[0] = {},
+  /** Other origins pages may play media from and frame (signed file URLs of a file store). */
+  mediaOrigins: string[] = [],
 ): MiddlewareHandler<FreshEnv> {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
+      mediaSrc: ["'self'", ...mediaOrigins],
+      frameSrc: ["'self'", ...mediaOrigins],
       scriptSrc: [NONCE],
       styleSrc: [NONCE],
       imgSrc: ["'self'", "data:"],
@@ -99,6 +109,7 @@ export function securityHeaders(
     },
     referrerPolicy: "same-origin",
     xFrameOptions: "DENY",
+    overwrite: false,
     ...options,
   });
 }

@@ -2,6 +2,8 @@
 import { createElymicaApp } from "../../lib/app.ts";
 import type { Db } from "../../lib/db/types.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
+import { createLocalStorage, type ServingStorage } from "../../lib/storage/mod.ts";
+import { deriveSigningKey } from "../../lib/storage/signing.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
 export const testJwtSecret = "tests-only-secret-0123456789-abcdefghijklmnop";
@@ -12,8 +14,41 @@ export function quietLog(lines: string[] = []) {
   return { info: sink("info"), warn: sink("warn"), error: sink("error") };
 }
 
-export function testApp(db: Db, options: { log?: ReturnType<typeof quietLog> } = {}) {
-  return createElymicaApp({ db, jwtSecret: testJwtSecret, log: options.log ?? quietLog() });
+export interface TestStorage {
+  storage: ServingStorage;
+  dir: string;
+  /** Moves the storage's clock (milliseconds): signed URLs expire without sleeping. */
+  advance(ms: number): void;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Local-disk storage in a temp folder, signed with the tests' JWT secret; `await using` it. */
+export async function openTestStorage(): Promise<TestStorage> {
+  const dir = await Deno.makeTempDir({ prefix: "elymica-storage-" });
+  let offset = 0;
+  const storage = createLocalStorage({
+    root: dir,
+    signingKey: await deriveSigningKey(testJwtSecret),
+    now: () => Date.now() + offset,
+  });
+  return {
+    storage,
+    dir,
+    advance: (ms) => void (offset += ms),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+export function testApp(
+  db: Db,
+  options: { log?: ReturnType<typeof quietLog>; storage?: ServingStorage } = {},
+) {
+  return createElymicaApp({
+    db,
+    storage: options.storage,
+    jwtSecret: testJwtSecret,
+    log: options.log ?? quietLog(),
+  });
 }
 
 /** A request to the app as a browser on localhost would send it. */
@@ -21,13 +56,14 @@ export function call(app: FreshApp, path: string, init: RequestInit = {}): Promi
   return app.fetch(new Request(new URL(path, "http://localhost"), init));
 }
 
-/** The app over a fresh database with the demo schools, closed afterwards. */
+/** The app over a fresh database with the demo schools and a temp-dir storage, closed afterwards. */
 export async function withSeededApp(
-  fn: (app: FreshApp, t: TestDatabase) => Promise<void>,
+  fn: (app: FreshApp, t: TestDatabase, files: TestStorage) => Promise<void>,
 ): Promise<void> {
   const t = await openTestDatabase({ seed: true });
   try {
-    await fn(await testApp(t.db), t);
+    await using files = await openTestStorage();
+    await fn(await testApp(t.db, { storage: files.storage }), t, files);
   } finally {
     await t.close();
   }
