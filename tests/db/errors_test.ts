@@ -43,7 +43,10 @@ Deno.test("a known constraint names its field and says what to fix; EL details n
     message: "Another course of this school already has this code.",
   });
   const otherDuplicate = new DbError("dup", "23505", undefined, "people_email_key");
-  assert.deepEqual(httpFailureFor(otherDuplicate), { status: 409, message: "That already exists." });
+  assert.deepEqual(httpFailureFor(otherDuplicate), {
+    status: 409,
+    message: "That already exists.",
+  });
   assert.deepEqual(httpFailureFor(new DbError("2 students…", "EL422", "capacity")), {
     status: 422,
     message: "2 students…",
