@@ -1,7 +1,15 @@
 /** Shared set-up of the teaching tests: signed-in browsers (cookies), form posts, uploads. */
 import assert from "node:assert/strict";
-import { call } from "../support/app.ts";
-import type { TestDatabase } from "../support/database.ts";
+import {
+  call,
+  openTestStorage,
+  quietLog,
+  testJwtSecret,
+  type TestStorage,
+} from "../support/app.ts";
+import { openTestDatabase, type TestDatabase } from "../support/database.ts";
+import { createElymicaApp } from "../../lib/app.ts";
+import type { UploadLimits } from "../../lib/config.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
 import { demo, login, ORIGIN } from "../enrollment/helpers.ts";
 
@@ -82,18 +90,43 @@ export async function courseRow(t: TestDatabase, id: string) {
   return row;
 }
 
-/** Every file under a storage folder (relative paths), hidden temp and type files included. */
-export async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  async function walk(folder: string, prefix: string) {
-    for await (const entry of Deno.readDir(folder)) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory) await walk(`${folder}/${entry.name}`, rel);
-      else out.push(rel);
-    }
+/** The seeded app with a temp-dir storage and, if given, small upload limits. */
+export async function withTeachingApp(
+  fn: (app: FreshApp, t: TestDatabase, files: TestStorage) => Promise<void>,
+  options: { uploads?: UploadLimits } = {},
+): Promise<void> {
+  const t = await openTestDatabase({ seed: true });
+  try {
+    await using files = await openTestStorage();
+    const app = await createElymicaApp({
+      db: t.db,
+      storage: files.storage,
+      jwtSecret: testJwtSecret,
+      log: quietLog(),
+      uploads: options.uploads,
+    });
+    await fn(app, t, files);
+  } finally {
+    await t.close();
   }
-  await walk(dir, "").catch((error) => {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  });
-  return out.sort();
+}
+
+/** A course of a demo school by its code. */
+export async function courseByCode(t: TestDatabase, code: string, school = "nairobi") {
+  const [row] = await t.owner.query<{ id: string; status: string; capacity: number }>(
+    `select c.id, c.status::text as status, c.capacity from public.courses c
+       join public.tenants s on s.id = c.tenant_id
+      where c.code = $1 and s.slug = $2`,
+    [code, school],
+  );
+  assert.ok(row, `no course ${code} in ${school}`);
+  return row;
+}
+
+export async function count(t: TestDatabase, sql: string, params: unknown[] = []) {
+  const [row] = await t.owner.query<{ n: number }>(
+    `select count(*)::int as n from (${sql}) x`,
+    params,
+  );
+  return Number(row.n);
 }
