@@ -46,6 +46,7 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
       jwtSecret,
       metricsToken: config.metricsToken,
       bodyLimitBytes: config.bodyLimitBytes,
+      uploads: config.uploads,
       mailbox: notifications.mailbox,
     });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);

@@ -11,6 +11,8 @@ import type { Logger } from "./log.ts";
 import type { DevMailbox } from "./notify/dev_mailbox.ts";
 import type { State } from "./state.ts";
 import { fileOrigins, noStorage } from "./storage/mod.ts";
+import type { UploadLimits } from "./config.ts";
+import { DEFAULT_UPLOAD_LIMITS } from "./teaching/upload_limits.ts";
 import type { FileStorage } from "./storage/types.ts";
 import { redactFileUrlPath } from "./storage/signing.ts";
 
@@ -21,6 +23,8 @@ export interface ElymicaAppOptions {
   jwtSecret: string;
   metricsToken?: string;
   bodyLimitBytes?: number;
+  /** The largest lesson uploads (default: 20 MB PDFs, 500 MB videos). */
+  uploads?: UploadLimits;
   log?: Logger;
   /** Shown at /dev/mailbox; only set when the development mailbox is a transport. */
   mailbox?: DevMailbox;
@@ -34,6 +38,7 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
     state: {
       db: options.db,
       storage: options.storage ?? noStorage,
+      uploads: options.uploads ?? DEFAULT_UPLOAD_LIMITS,
       jwtSecret: options.jwtSecret,
       metricsToken: options.metricsToken ?? null,
       session: null,

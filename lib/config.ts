@@ -4,6 +4,7 @@
  * clone start with no variables at all.
  */
 import { z } from "zod";
+import { DEFAULT_UPLOAD_LIMITS } from "./teaching/upload_limits.ts";
 
 const postgresUrl = z.string().refine((value) => {
   try {
@@ -37,6 +38,10 @@ const schema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: z.string().min(20, "must be at least 20 characters").optional(),
   SUPABASE_STORAGE_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,62}$/, "must be a bucket id")
     .default("lesson-files"),
+  UPLOAD_PDF_MAX_BYTES: z.coerce.number().int().min(1024)
+    .default(DEFAULT_UPLOAD_LIMITS.pdfMaxBytes),
+  UPLOAD_VIDEO_MAX_BYTES: z.coerce.number().int().min(1024)
+    .default(DEFAULT_UPLOAD_LIMITS.videoMaxBytes),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   SMTP_URL: urlWith(/^smtps?:$/, "must be an smtp:// or smtps:// URL").optional(),
@@ -67,6 +72,8 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   SUPABASE_URL: "Supabase project URL; with SUPABASE_SERVICE_ROLE_KEY files go to Supabase Storage",
   SUPABASE_SERVICE_ROLE_KEY: "the project's service_role key (server only: it bypasses RLS)",
   SUPABASE_STORAGE_BUCKET: "the private bucket lesson files go in",
+  UPLOAD_PDF_MAX_BYTES: "largest PDF a teacher may upload for a lesson (413 above it)",
+  UPLOAD_VIDEO_MAX_BYTES: "largest video a teacher may upload for a lesson (413 above it)",
   JWT_SECRET: "signs access tokens (the Supabase project's JWT secret when deployed); " +
     "unset in development → generated once and kept in DATA_DIR",
   METRICS_TOKEN: "password of /metrics (HTTP basic auth, any user name); unset → /metrics is off",
@@ -96,6 +103,12 @@ export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
   | { kind: "postgres"; ownerUrl: string; webUrl: string; jobsUrl: string; poolSize: number };
 
+/** The largest lesson files teachers may upload, by kind (checked while they stream in). */
+export interface UploadLimits {
+  pdfMaxBytes: number;
+  videoMaxBytes: number;
+}
+
 /** Where lesson files live; signed URLs of local files are keyed from the JWT secret. */
 export type StorageConfig =
   | { kind: "local"; dir: string }
@@ -108,6 +121,7 @@ export interface Config {
   bodyLimitBytes: number;
   database: DatabaseConfig;
   storage: StorageConfig;
+  uploads: UploadLimits;
   /** Unset only outside production: start-up then uses a generated one kept in dataDir. */
   jwtSecret?: string;
   metricsToken?: string;
@@ -214,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     database,
     storage,
+    uploads: { pdfMaxBytes: vars.UPLOAD_PDF_MAX_BYTES, videoMaxBytes: vars.UPLOAD_VIDEO_MAX_BYTES },
     jwtSecret: vars.JWT_SECRET,
     metricsToken: vars.METRICS_TOKEN,
     notify,

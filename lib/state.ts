@@ -3,6 +3,7 @@
  * `define` pattern), so `ctx.state.db` is typed everywhere without casts.
  */
 import type { AccessClaims } from "./auth/tokens.ts";
+import type { UploadLimits } from "./config.ts";
 import type { Db } from "./db/types.ts";
 import { createDefine } from "./fresh/mod.ts";
 import type { DevMailbox } from "./notify/dev_mailbox.ts";
@@ -18,6 +19,8 @@ export interface State {
   db: Db;
   /** Lesson files and uploads (local disk or Supabase Storage); signs the URLs pages hand out. */
   storage: FileStorage;
+  /** The largest lesson files teachers may upload (UPLOAD_PDF_MAX_BYTES, UPLOAD_VIDEO_MAX_BYTES). */
+  uploads: UploadLimits;
   /** Signs and verifies access tokens; from JWT_SECRET (or the generated development one). */
   jwtSecret: string;
   /** The password of /metrics; null turns the endpoint off. */

@@ -45,6 +45,8 @@ export function toDbError(error: unknown): DbError {
 export interface HttpFailure {
   status: number;
   message: string;
+  /** The form field (the column's name) the problem is about, when the database says which. */
+  field?: string;
 }
 
 /** SQLSTATE (exact, then by class) → HTTP. Our own codes carry the database's message. */
@@ -70,14 +72,80 @@ const byClass: Record<string, HttpFailure> = {
   "53": { status: 503, message: "The system is busy; please try again." },
 };
 
+/**
+ * Named constraints whose refusal is about one value a person typed: which field, and what to
+ * say instead of the generic words above. Field names are the columns' (forms use the same).
+ */
+const byConstraint: Record<string, HttpFailure> = {
+  courses_tenant_id_code_key: {
+    status: 409,
+    field: "code",
+    message: "Another course of this school already has this code.",
+  },
+  courses_code_check: {
+    status: 422,
+    field: "code",
+    message: "Use up to 32 capital letters, digits, dots, dashes or underscores, e.g. MATH-10A.",
+  },
+  courses_title_check: {
+    status: 422,
+    field: "title",
+    message: "Give a title of 1 to 200 characters.",
+  },
+  courses_subject_check: {
+    status: 422,
+    field: "subject",
+    message: "Use lowercase letters, digits, spaces and dashes (up to 60), e.g. mathematics.",
+  },
+  courses_grade_level_check: {
+    status: 422,
+    field: "grade_level",
+    message: "Give a grade of 1 to 20 characters, e.g. 10 or Form 2.",
+  },
+  courses_description_check: {
+    status: 422,
+    field: "description",
+    message: "Keep the description to 10,000 characters.",
+  },
+  courses_capacity_check: {
+    status: 422,
+    field: "capacity",
+    message: "Capacity must be between 1 and 10,000.",
+  },
+  modules_title_check: {
+    status: 422,
+    field: "title",
+    message: "Give a title of 1 to 200 characters.",
+  },
+  lessons_title_check: {
+    status: 422,
+    field: "title",
+    message: "Give a title of 1 to 200 characters.",
+  },
+  lessons_body_check: {
+    status: 422,
+    field: "body",
+    message: "Keep the text to 200,000 characters.",
+  },
+  lessons_duration_seconds_check: {
+    status: 422,
+    field: "duration_seconds",
+    message: "A lesson lasts at most 24 hours.",
+  },
+};
+
 /** Our own codes: `EL` + the HTTP status they mean; the SQL's message is shown as written. */
 const ownStatuses = new Set([400, 401, 403, 404, 409, 410, 413, 422, 429]);
+/** Our own codes name the field in DETAIL when the problem is one value (e.g. `capacity`). */
+const FIELD_NAME = /^[a-z][a-z0-9_]*$/;
 
 export function httpFailureFor(error: DbError): HttpFailure {
   const own = /^EL(\d{3})$/.exec(error.code);
   if (own && ownStatuses.has(Number(own[1]))) {
-    return { status: Number(own[1]), message: error.message };
+    const field = error.detail && FIELD_NAME.test(error.detail) ? error.detail : undefined;
+    return { status: Number(own[1]), message: error.message, ...(field ? { field } : {}) };
   }
-  return byCode[error.code] ?? byClass[error.code.slice(0, 2)] ??
+  return (error.constraint ? byConstraint[error.constraint] : undefined) ?? byCode[error.code] ??
+    byClass[error.code.slice(0, 2)] ??
     { status: 500, message: "Something went wrong on our side." };
 }

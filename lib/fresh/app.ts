@@ -5,9 +5,9 @@
  * rather than on a user's request.
  */
 import { type Context as HonoContext, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import type { ComponentType } from "preact";
+import { routeBodyLimit } from "./body_limit.ts";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { log as defaultLog, type Logger } from "../log.ts";
@@ -129,14 +129,12 @@ export async function createApp<State extends object = Record<string, unknown>>(
   };
 
   const maxBytes = options.bodyLimitBytes ?? 1024 * 1024;
-  const tooLarge = `What you sent is too large (the limit is ${Math.ceil(maxBytes / 1024)} KB).`;
   const hono = new Hono<FreshEnv>({ strict: false });
   hono.use(
     requestId(),
     requestLog({ log, onDone: options.onRequestDone, logPath: options.logPath }),
     securityHeaders({}, options.mediaOrigins),
     compression(),
-    bodyLimit({ maxSize: maxBytes, onError: () => Promise.reject(new HttpError(413, tooLarge)) }),
     csrf(), // a form post from another origin → 403
     async function requestState(c, next) {
       c.set("state", baseState(c));
@@ -158,11 +156,14 @@ export async function createApp<State extends object = Record<string, unknown>>(
   }
   hono.use(serveStaticFiles(await loadStaticFiles(join(rootDir, "static"))));
   for (const route of scanned.routes) {
-    const terminal = routeTerminal(route.file, await importFile(route.file) as RouteModule, render);
+    const mod = await importFile(route.file) as RouteModule;
+    const terminal = routeTerminal(route.file, mod, render);
+    // Each route's own body limit (a route export), or the app's; see body_limit.ts.
+    const limitBody = routeBodyLimit(route.file, mod.config, maxBytes);
     const chain = await middlewaresOf(route.middlewares);
     hono.all(route.pattern, (c) => {
       c.set("routePattern", route.pattern);
-      return runChain(chain, terminal, c);
+      return limitBody(c, () => runChain(chain, terminal, c));
     });
   }
   // Unmatched URLs still pass the root _middleware (preferences, session) for their 404 page.

@@ -4,6 +4,7 @@
  */
 import type { Context as HonoContext } from "hono";
 import type { ComponentType } from "preact";
+import type { RouteConfig } from "./body_limit.ts";
 
 export const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 export type Method = typeof METHODS[number];
@@ -66,4 +67,7 @@ export interface RouteModule {
   handler?: RouteHandler<any, any>;
   // deno-lint-ignore no-explicit-any
   default?: ComponentType<PageProps<any, any>>;
+  /** Per-route settings, e.g. `{ bodyLimitBytes }` for an upload route. */
+  // deno-lint-ignore no-explicit-any
+  config?: RouteConfig<any>;
 }

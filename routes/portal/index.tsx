@@ -7,13 +7,24 @@ const NAVIGATION: Record<string, [label: string, href?: string][]> = {
   student: [["Courses", "/portal/courses"], ["My courses", "/portal/my-courses"], [
     "Assignments",
   ], ["Grades"]],
-  teacher: [["My classes", "/portal/courses?mine=true"], ["Assignments to grade"]],
+  teacher: [["My teaching", "/portal/teach"], ["My classes", "/portal/courses?mine=true"], [
+    "Assignments to grade",
+  ]],
   parent: [["Courses", "/portal/courses"], ["My children's courses", "/portal/my-courses"], [
     "Tuition payments",
   ]],
-  admin: [["People", "/portal/admin/people"], ["Courses", "/portal/courses"], ["Audit log"], [
-    "School settings",
-  ]],
+  admin: [
+    ["People", "/portal/admin/people"],
+    ["Courses", "/portal/courses"],
+    [
+      "Edit courses",
+      "/portal/teach",
+    ],
+    ["Audit log"],
+    [
+      "School settings",
+    ],
+  ],
 };
 
 export const handler = define.handlers({

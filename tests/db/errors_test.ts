@@ -34,3 +34,27 @@ Deno.test("driver errors are normalised; connection failures count as unreachabl
   assert.equal(pgError.constraint, "people_email_key");
   assert.equal(toDbError(new Error("no code")).code, "XX000");
 });
+
+Deno.test("a known constraint names its field and says what to fix; EL details name fields", () => {
+  const duplicate = new DbError("dup", "23505", undefined, "courses_tenant_id_code_key");
+  assert.deepEqual(httpFailureFor(duplicate), {
+    status: 409,
+    field: "code",
+    message: "Another course of this school already has this code.",
+  });
+  const otherDuplicate = new DbError("dup", "23505", undefined, "people_email_key");
+  assert.deepEqual(httpFailureFor(otherDuplicate), {
+    status: 409,
+    message: "That already exists.",
+  });
+  assert.deepEqual(httpFailureFor(new DbError("2 students…", "EL422", "capacity")), {
+    status: 422,
+    message: "2 students…",
+    field: "capacity",
+  });
+  assert.equal(
+    httpFailureFor(new DbError("Complete X first.", "EL422", '["ALG-1"]')).field,
+    undefined,
+    "a detail that is data, not a field name, names no field",
+  );
+});

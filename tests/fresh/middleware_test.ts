@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { routeBodyLimit } from "../../lib/fresh/body_limit.ts";
 import { BASIC, cspNonce, ORIGIN, testApp } from "./helpers.ts";
 
 const app = await testApp(BASIC, { bodyLimitBytes: 1024 });
@@ -147,4 +148,52 @@ Deno.test("clients that do not accept gzip get the page as it is", async () => {
   assert.equal(res.headers.get("Content-Encoding"), null);
   assert.equal(res.headers.get("Vary"), "Accept-Encoding");
   assert.ok((await res.text()).startsWith("<!DOCTYPE html>"));
+});
+
+Deno.test("a route's own body limit replaces the app's, streams, and is checked as it arrives", async () => {
+  const chunks = (count: number, size: number) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < count; i++) c.enqueue(new Uint8Array(size));
+        c.close();
+      },
+    });
+  // 3 KB is over the app's 1 KB but within the route's 4 KB.
+  const within = await app.request("/api/upload", { method: "POST", body: new Uint8Array(3000) });
+  assert.equal(within.status, 201);
+  assert.deepEqual(await within.json(), { bytes: 3000 });
+  const streamed = await app.request("/api/upload", { method: "POST", body: chunks(3, 1000) });
+  assert.deepEqual([streamed.status, await streamed.json()], [201, { bytes: 3000 }]);
+
+  // A declared length over the limit is refused before the route reads anything.
+  const declared = await app.request("/api/upload?max=2000", {
+    method: "POST",
+    body: new Uint8Array(3000),
+  });
+  assert.equal(declared.status, 413);
+  assert.match((await declared.json()).error, /too large \(the limit is 2 KB\)/);
+
+  // Without a length, the stream fails at the limit while the route reads it: still a 413.
+  const counted = await app.request("/api/upload?max=2000", {
+    method: "POST",
+    body: chunks(3, 1000),
+  });
+  assert.equal(counted.status, 413);
+  assert.match((await counted.json()).error, /the limit is 2 KB/);
+
+  // MB limits read as MB.
+  const huge = await app.request("/api/upload?max=1048576", {
+    method: "POST",
+    headers: { "Content-Length": String(2 * 1024 * 1024) },
+    body: chunks(1, 10),
+  });
+  assert.equal(huge.status, 413);
+  assert.match((await huge.json()).error, /the limit is 1 MB/);
+});
+
+Deno.test("a body limit that is not a positive whole number stops start-up", () => {
+  assert.throws(
+    () => routeBodyLimit("routes/x.ts", { bodyLimitBytes: -1 }, 1024),
+    /routes\/x\.ts: config\.bodyLimitBytes must be a positive whole number/,
+  );
 });

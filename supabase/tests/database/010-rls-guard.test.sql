@@ -94,16 +94,18 @@ select results_eq(
   $$ values ('auth_change_password(text,text)'), ('auth_invite(text,text,text,person_role,uuid[])'),
             ('auth_password_problems(text)'), ('auth_sign_out(text)'), ('auth_unlock(uuid)'),
             ('catalog(text,text,text,text,text,integer,integer,boolean)'),
-            ('complete_lesson(uuid)'), ('course_outline(uuid)'), ('course_roster(uuid)'), ('enroll(uuid,uuid)'),
+            ('complete_lesson(uuid)'), ('course_outline(uuid)'), ('course_roster(uuid)'),
+            ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
+            ('move_lesson(uuid,integer)'), ('move_module(uuid,integer)'),
             ('my_enrollments()'), ('people_with_status()'),
             ('private.content_course_ids()'), ('private.course_instructor_list(uuid)'),
             ('private.current_tenant_id()'), ('private.current_user_role()'),
-            ('private.enrolled_course_ids()'), ('private.guardian_student_ids()'),
+            ('private.editable_course_ids()'), ('private.enrolled_course_ids()'), ('private.guardian_student_ids()'),
             ('private.is_valid_timezone(text)'), ('private.taught_course_ids()'),
             ('record_lesson_view(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
   'and the course functions (catalog, outline, instructor names, enrol, my enrolments, roster, '
-  'complete lesson, record a view)'
+  'complete lesson, record a view, create a course, move a module or lesson)'
 );
 
 select is_empty(
