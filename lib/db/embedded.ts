@@ -8,7 +8,7 @@ import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import type { Db, Query, RequestContext, Row } from "./types.ts";
 import type { OwnerSession, OwnerTransaction } from "./owner.ts";
 import { entryPoints, type RunAs, SESSION_SETUP, sessionParams } from "./session.ts";
-import { toDbError } from "./errors.ts";
+import { toDbError, transactionFailure } from "./errors.ts";
 
 interface Queryable {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -65,7 +65,7 @@ export async function openEmbedded(options: EmbeddedOptions = {}): Promise<Embed
         return await work(queryOn(tx));
       });
     } catch (error) {
-      throw toDbError(error);
+      throw transactionFailure(error);
     }
   };
 

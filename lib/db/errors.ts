@@ -42,6 +42,16 @@ export function toDbError(error: unknown): DbError {
   );
 }
 
+/**
+ * What leaves a transaction that failed: the driver's errors (they carry a `code`) become a
+ * DbError; the caller's own errors thrown inside the work (a route's HttpError, a form's
+ * refusal) come out as themselves, after the rollback.
+ */
+export function transactionFailure(error: unknown): unknown {
+  const code = (error as DriverError | null)?.code;
+  return error instanceof DbError || typeof code === "string" ? toDbError(error) : error;
+}
+
 export interface HttpFailure {
   status: number;
   message: string;

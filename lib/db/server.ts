@@ -7,7 +7,7 @@ import postgres from "postgres";
 import type { Claims, Db, Query, RequestContext, Row } from "./types.ts";
 import type { OwnerSession } from "./owner.ts";
 import { type ApiRole, entryPoints, type RunAs, SESSION_SETUP, sessionParams } from "./session.ts";
-import { DbError, toDbError, UNREACHABLE } from "./errors.ts";
+import { DbError, toDbError, transactionFailure, UNREACHABLE } from "./errors.ts";
 
 type Sql = postgres.Sql;
 
@@ -91,7 +91,7 @@ async function transactionAs<T>(
     // Report the first failure: after a failed set-up every later statement fails too.
     const setupError = await prelude.then(() => null, (e) => e);
     await connection.unsafe("rollback").catch(() => {});
-    throw toDbError(setupError ?? error);
+    throw transactionFailure(setupError ?? error);
   } finally {
     connection.release();
   }

@@ -7,7 +7,7 @@
 import { HttpError } from "../fresh/mod.ts";
 import { isUuid } from "../ids.ts";
 import type { Claims, Db, Query } from "../db/types.ts";
-import { FieldProblem, FormRefusal } from "../http/form_failure.ts";
+import { FieldProblem } from "../http/form_failure.ts";
 import type { CourseInput } from "./input.ts";
 
 export type CourseStatus = "draft" | "published";
@@ -104,27 +104,15 @@ export async function editableCourse(q: Query, courseId: string): Promise<Editab
 /**
  * Runs `work` in one transaction after checking the caller may change the course. An error of
  * ours thrown inside (HttpError 404/403, a form's refusal) rolls the transaction back and comes
- * out as itself: the database adapters turn whatever escapes a transaction into a DbError.
+ * out as itself.
  */
-export async function withEditableCourse<T>(
+export function withEditableCourse<T>(
   db: Db,
   claims: Claims,
   courseId: string,
   work: (q: Query, course: EditableCourse) => Promise<T>,
 ): Promise<T> {
-  let ours: unknown;
-  try {
-    return await db.asUser(claims, async (q) => {
-      try {
-        return await work(q, await editableCourse(q, courseId));
-      } catch (error) {
-        if (error instanceof HttpError || error instanceof FormRefusal) ours = error;
-        throw error;
-      }
-    });
-  } catch (error) {
-    throw ours ?? error;
-  }
+  return db.asUser(claims, async (q) => work(q, await editableCourse(q, courseId)));
 }
 
 /** Creates a draft course through public.create_course (a teacher becomes its instructor). */

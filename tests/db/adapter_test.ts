@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { openTestDatabase, type TestDatabase } from "../support/database.ts";
-import { httpFailureFor } from "../../lib/db/errors.ts";
+import { DbError, httpFailureFor } from "../../lib/db/errors.ts";
 import type { Claims } from "../../lib/db/types.ts";
 
 const claims = (sub: string): Claims => ({
@@ -134,7 +134,11 @@ Deno.test("a thrown JavaScript error rolls back too", async () => {
         await q("insert into public.adapter_probe (id, note) values (2, 'half')");
         throw new Error("validation failed after the insert");
       }),
-      /validation failed/,
+      (error) => {
+        assert.ok(!(error instanceof DbError), "the caller's own error comes out as itself");
+        assert.match((error as Error).message, /validation failed/);
+        return true;
+      },
     );
     assert.deepEqual(await db.asService((q) => q("select * from public.adapter_probe")), []);
   });
