@@ -94,7 +94,7 @@ select results_eq(
   $$ values ('auth_change_password(text,text)'), ('auth_invite(text,text,text,person_role,uuid[])'),
             ('auth_password_problems(text)'), ('auth_sign_out(text)'), ('auth_unlock(uuid)'),
             ('catalog(text,text,text,text,text,integer,integer,boolean)'),
-            ('complete_lesson(uuid)'), ('course_outline(uuid)'), ('course_roster(uuid)'), ('enroll(uuid,uuid)'),
+            ('complete_lesson(uuid)'), ('content_course_id(uuid,uuid,uuid)'), ('course_outline(uuid)'), ('course_roster(uuid)'), ('enroll(uuid,uuid)'),
             ('my_enrollments()'), ('people_with_status()'),
             ('private.content_course_ids()'), ('private.course_instructor_list(uuid)'),
             ('private.current_tenant_id()'), ('private.current_user_role()'),
@@ -103,7 +103,7 @@ select results_eq(
             ('record_lesson_view(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
   'and the course functions (catalog, outline, instructor names, enrol, my enrolments, roster, '
-  'complete lesson, record a view)'
+  'complete lesson, record a view, content access)'
 );
 
 select is_empty(
