@@ -6,6 +6,7 @@
  * or disk I/O ever runs inside one.
  */
 import type { Claims, Db } from "./db/types.ts";
+import { DbError, httpFailureFor } from "./db/errors.ts";
 import { myEnrollments } from "./enrollment.ts";
 import type { FileStorage } from "./storage/types.ts";
 
@@ -61,6 +62,48 @@ export async function courseModules(db: Db, claims: Claims, courseId: string) {
     const done = modules.reduce((n, m) => n + m.completed, 0);
     return { course, modules, progress: progressOf(total, done) };
   });
+}
+
+export interface OutlineLesson {
+  id: string;
+  title: string;
+  kind: LessonKind;
+  durationSeconds: number;
+  completed: boolean;
+}
+
+/**
+ * The course page's lesson list: modules with their lessons (title, kind, duration, the
+ * caller's completion), or null when the caller may see the course but not open its lessons.
+ */
+export async function courseLessonOutline(
+  db: Db,
+  claims: Claims,
+  courseId: string,
+): Promise<{ id: string; title: string; position: number; lessons: OutlineLesson[] }[] | null> {
+  try {
+    return await db.asUser(claims, async (q) => {
+      await q("select public.content_course_id($1)", [courseId]);
+      return await q(
+        `select m.id, m.title, m.position,
+                coalesce(jsonb_agg(jsonb_build_object(
+                  'id', l.id, 'title', l.title, 'kind', l.kind, 'durationSeconds', l.duration_seconds,
+                  'completed', x.lesson_id is not null) order by l.position, l.id)
+                  filter (where l.id is not null), '[]'::jsonb) as lessons
+           from public.modules m
+           left join public.lessons l on l.tenant_id = m.tenant_id and l.module_id = m.id
+           left join public.lesson_completions x
+             on x.tenant_id = l.tenant_id and x.lesson_id = l.id and x.student_id = auth.uid()
+          where m.course_id = $1
+          group by m.id, m.title, m.position
+          order by m.position, m.id`,
+        [courseId],
+      );
+    });
+  } catch (error) {
+    if (error instanceof DbError && httpFailureFor(error).status === 403) return null;
+    throw error;
+  }
 }
 
 export interface LessonRow {
