@@ -30,6 +30,12 @@ export function fileOrigins(storage: FileStorage): string[] {
 }
 
 /** Stands in where an app is built without storage (web-layer tests): every call is a 503. */
-export const noStorage: FileStorage = new Proxy({} as FileStorage, {
-  get: () => () => Promise.reject(new HttpError(503, "File storage is not set up.")),
-});
+const notSetUp = () => Promise.reject(new HttpError(503, "File storage is not set up."));
+export const noStorage: FileStorage = {
+  put: notSetUp,
+  putFile: notSetUp,
+  fetchToFile: notSetUp,
+  signedUrl: notSetUp,
+  signedFolderUrl: notSetUp,
+  delete: notSetUp,
+};

@@ -332,6 +332,8 @@ Deno.test("the course page shows the outline and an enrol form; unknown ids are 
     });
     assert.equal(response.status, 200);
     const html = await response.text();
+    // The enrol form is an island (a confirmation dialog); without script it still posts.
+    assert.match(html, /<preact-island[^>]*data-island="EnrolForm"/);
     assert.match(html, /Viewable/);
     assert.match(html, /About Viewable/);
     assert.ok(

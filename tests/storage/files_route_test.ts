@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { call, openTestStorage, quietLog, testApp } from "../support/app.ts";
 import { PDF_BYTES, streamOf } from "./samples.ts";
+import { HttpError } from "../../lib/fresh/mod.ts";
+import { noStorage } from "../../lib/storage/mod.ts";
 
 const MEDIA = { maxBytes: 1 << 20, allowedTypes: ["application/pdf", "video/mp4"] };
 
@@ -173,4 +175,15 @@ Deno.test("files: a folder URL serves files under the folder (HLS playlists and 
   } finally {
     await Deno.remove(local);
   }
+});
+
+Deno.test("files: an app built without storage serves no files and signs nothing (503)", async () => {
+  const app = await testApp(null as never);
+  const res = await call(app, "/files/1.0.abc/demo/a.pdf");
+  assert.equal(res.status, 404);
+  await res.body?.cancel();
+  await assert.rejects(
+    noStorage.signedUrl("demo/a.pdf"),
+    (e: unknown) => e instanceof HttpError && e.status === 503,
+  );
 });

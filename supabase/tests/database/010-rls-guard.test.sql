@@ -94,7 +94,8 @@ select results_eq(
   $$ values ('auth_change_password(text,text)'), ('auth_invite(text,text,text,person_role,uuid[])'),
             ('auth_password_problems(text)'), ('auth_sign_out(text)'), ('auth_unlock(uuid)'),
             ('catalog(text,text,text,text,text,integer,integer,boolean)'),
-            ('complete_lesson(uuid)'), ('course_outline(uuid)'), ('course_roster(uuid)'),
+            ('complete_lesson(uuid)'), ('content_course_id(uuid,uuid,uuid)'),
+            ('course_outline(uuid)'), ('course_roster(uuid)'),
             ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
             ('move_lesson(uuid,integer)'), ('move_module(uuid,integer)'),
             ('my_enrollments()'), ('people_with_status()'),
@@ -105,7 +106,7 @@ select results_eq(
             ('record_lesson_view(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
   'and the course functions (catalog, outline, instructor names, enrol, my enrolments, roster, '
-  'complete lesson, record a view, create a course, move a module or lesson)'
+  'complete lesson, record a view, content access, create a course, move a module or lesson)'
 );
 
 select is_empty(

@@ -2,6 +2,8 @@ import { define } from "../../../../lib/state.ts";
 import EnrolForm from "../../../../islands/EnrolForm.tsx";
 import { HttpError, page } from "../../../../lib/fresh/mod.ts";
 import { type CourseDetail, courseDetail } from "../../../../lib/catalog.ts";
+import { courseLessonOutline, type OutlineLesson } from "../../../../lib/content.ts";
+import { ModuleLessons } from "./(_components)/ModuleLessons.tsx";
 
 interface CourseData {
   detail: CourseDetail;
@@ -11,6 +13,8 @@ interface CourseData {
   children: { id: string; full_name: string }[];
   /** Instructors and admins see the roster link (the roster checks again). */
   staff: boolean;
+  /** Module id → its lessons, for those who may open them (null: outline only). */
+  lessons: Record<string, OutlineLesson[]> | null;
 }
 
 const STATUS_TEXT: Record<string, string> = {
@@ -32,8 +36,10 @@ export const handler = define.handlers({
         q<{ id: string; full_name: string }>(
           "select id, full_name from public.people where role = 'student' order by full_name",
         ));
+    const outline = await courseLessonOutline(ctx.state.db, claims, detail.course.id);
     return page<CourseData>({
       detail,
+      lessons: outline && Object.fromEntries(outline.map((m) => [m.id, m.lessons])),
       canEnrol: role === "student" || role === "parent",
       children,
       staff: role === "teacher" || role === "admin",
@@ -65,17 +71,24 @@ export default define.page<typeof handler>(({ data }) => {
         {modules.length === 0
           ? <p class="text-stone-700">No modules yet.</p>
           : (
-            <ol class="list-decimal space-y-1 pl-6">
-              {modules.map((m) => (
+            <ol class="space-y-2">
+              {modules.map((m, i) => (
                 <li key={m.id}>
-                  {m.title}{" "}
-                  <span class="text-sm text-stone-600">
-                    ({m.lessons === 1 ? "1 lesson" : `${m.lessons} lessons`})
-                  </span>
+                  <ModuleLessons
+                    courseId={course.id}
+                    module={m}
+                    lessons={data.lessons?.[m.id] ?? null}
+                    open={i === 0}
+                  />
                 </li>
               ))}
             </ol>
           )}
+        {!data.lessons && modules.length > 0 && (
+          <p class="text-sm text-stone-700">
+            The lessons open for the course's enrolled students, their parents and its teachers.
+          </p>
+        )}
       </div>
 
       {data.staff && (
