@@ -55,6 +55,8 @@ export interface CatalogCourse {
   gradeLevel: string;
   description: string;
   capacity: number;
+  /** Capacity less the enrolments not withdrawn (public.enroll()'s rule); 0 when full. */
+  seatsLeft: number;
   status: "draft" | "published";
   createdAt: string;
   instructors: Instructor[];
@@ -75,6 +77,7 @@ interface CourseRow {
   grade_level: string;
   description: string;
   capacity: number;
+  seats_left: number;
   status: "draft" | "published";
   created_at: Date | string;
   instructors: Instructor[] | string;
@@ -90,6 +93,7 @@ function toCourse(row: CourseRow): CatalogCourse {
     gradeLevel: row.grade_level,
     description: row.description,
     capacity: Number(row.capacity),
+    seatsLeft: Number(row.seats_left),
     status: row.status,
     createdAt: new Date(row.created_at).toISOString(),
     instructors: typeof row.instructors === "string"
@@ -99,7 +103,7 @@ function toCourse(row: CourseRow): CatalogCourse {
 }
 
 const CATALOG_SQL = `select id, code, title, subject, grade_level, description, capacity,
-        status::text as status, created_at, instructors, total
+        seats_left, status::text as status, created_at, instructors, total
    from public.catalog($1, $2, $3, $4, $5, $6, $7, $8)`;
 
 /** One page of the courses the caller may read (public.catalog: RLS, stable order). */
@@ -156,11 +160,12 @@ export async function courseDetail(
 ): Promise<CourseDetail | null> {
   if (!isUuid(courseId)) return null;
   return await db.asUser(claims, async (q) => {
+    // The same instructors and seats as the catalog's cards (private.course_cards).
     const [row] = await q<CourseRow>(
       `select c.id, c.code, c.title, c.subject, c.grade_level, c.description, c.capacity,
-              c.status::text as status, c.created_at,
-              private.course_instructor_list(c.id) as instructors
+              x.seats_left, c.status::text as status, c.created_at, x.instructors
          from public.courses c
+         cross join private.course_cards(array[c.id]) x
         where c.id = $1`,
       [courseId],
     );

@@ -9,6 +9,7 @@ import {
   parseCatalogQuery,
 } from "../../../lib/catalog.ts";
 import { Messages } from "../../../components/Messages.tsx";
+import { SeatsLeft } from "../../../components/SeatsLeft.tsx";
 
 interface CatalogData {
   result: CatalogPage;
@@ -128,7 +129,8 @@ export default define.page<typeof handler>(({ data }) => {
                   <a href={`/portal/courses/${c.id}`} class="underline">{c.title}</a>
                 </h2>
                 <p class="text-sm text-stone-700">
-                  {c.subject} · {c.gradeLevel} · {c.capacity} seats
+                  {c.subject} · {c.gradeLevel} · {c.capacity} seats ·{" "}
+                  <SeatsLeft capacity={c.capacity} seatsLeft={c.seatsLeft} />
                 </p>
                 <p class="text-sm text-stone-700">
                   {c.instructors.length > 0

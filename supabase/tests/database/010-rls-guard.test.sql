@@ -99,14 +99,16 @@ select results_eq(
             ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
             ('move_lesson(uuid,integer)'), ('move_module(uuid,integer)'),
             ('my_enrollments()'), ('people_with_status()'),
-            ('private.content_course_ids()'), ('private.course_instructor_list(uuid)'),
+            ('private.content_course_ids()'), ('private.course_cards(uuid[])'),
+            ('private.course_instructor_list(uuid)'),
             ('private.current_tenant_id()'), ('private.current_user_role()'),
             ('private.editable_course_ids()'), ('private.enrolled_course_ids()'), ('private.guardian_student_ids()'),
             ('private.is_valid_timezone(text)'), ('private.taught_course_ids()'),
             ('record_lesson_view(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
-  'and the course functions (catalog, outline, instructor names, enrol, my enrolments, roster, '
-  'complete lesson, record a view, content access, create a course, move a module or lesson)'
+  'and the course functions (catalog, outline, instructor names, card extras, enrol, my '
+  'enrolments, roster, complete lesson, record a view, content access, create a course, move a '
+  'module or lesson)'
 );
 
 select is_empty(

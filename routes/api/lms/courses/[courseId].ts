@@ -22,7 +22,9 @@ export const openapi: RouteOperations = {
     summary: "A course: details, instructors, modules with lesson counts, my enrolment",
     signedIn: true,
     responses: {
-      200: "{ course, modules: [{ id, title, position, lessons }], enrollment: { status } | null }",
+      200: "{ course: { id, code, title, subject, gradeLevel, description, capacity, seatsLeft, " +
+        "status, createdAt, instructors: [{ id, name }] }, modules: [{ id, title, position, " +
+        "lessons }], enrollment: { status } | null }",
       401: "Not signed in",
       404: "Course not found (unknown, another school's, or not visible to the caller)",
     },

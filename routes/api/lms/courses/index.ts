@@ -30,8 +30,9 @@ export const openapi: RouteOperations = {
       "q (title or code), sort (title|created|code), order (asc|desc), mine=true (courses I teach)",
     signedIn: true,
     responses: {
-      200: "{ courses: [{ id, code, title, subject, gradeLevel, description, capacity, status, " +
-        "createdAt, instructors: [{ id, name }] }], total, page, limit }",
+      200: "{ courses: [{ id, code, title, subject, gradeLevel, description, capacity, seatsLeft " +
+        "(capacity less the enrolments not withdrawn; 0 when full), status, createdAt, " +
+        "instructors: [{ id, name }] }], total, page, limit }",
       400: "A query parameter is invalid; fields names it",
       401: "Not signed in",
     },

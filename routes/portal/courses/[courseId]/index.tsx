@@ -4,6 +4,7 @@ import { HttpError, page } from "../../../../lib/fresh/mod.ts";
 import { type CourseDetail, courseDetail } from "../../../../lib/catalog.ts";
 import { courseLessonOutline, type OutlineLesson } from "../../../../lib/content.ts";
 import { ModuleLessons } from "./(_components)/ModuleLessons.tsx";
+import { SeatsLeft } from "../../../../components/SeatsLeft.tsx";
 
 interface CourseData {
   detail: CourseDetail;
@@ -61,7 +62,8 @@ export default define.page<typeof handler>(({ data }) => {
         <p class="text-stone-700">
           {course.instructors.length > 0
             ? `Taught by ${course.instructors.map((i) => i.name).join(", ")}`
-            : "No instructor yet"} · {course.capacity} seats
+            : "No instructor yet"} · {course.capacity} seats ·{" "}
+          <SeatsLeft capacity={course.capacity} seatsLeft={course.seatsLeft} />
         </p>
       </div>
       {course.description && <p class="whitespace-pre-line">{course.description}</p>}
