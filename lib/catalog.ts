@@ -102,7 +102,9 @@ function toCourse(row: CourseRow): CatalogCourse {
   };
 }
 
-const CATALOG_SQL = `select id, code, title, subject, grade_level, description, capacity,
+/** One page of the catalog: $1 subject, $2 grade, $3 q, $4 sort, $5 order, $6 limit, $7 offset,
+ * $8 mine (exported for `deno task bench:catalog`, whose bare handler runs the very same SQL). */
+export const CATALOG_SQL = `select id, code, title, subject, grade_level, description, capacity,
         seats_left, status::text as status, created_at, instructors, total
    from public.catalog($1, $2, $3, $4, $5, $6, $7, $8)`;
 

@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEMO_PASSWORD, DEMO_SCHOOLS, demoEmails } from "../lib/demo.ts";
 import {
+  backendCpuSeconds,
   type Cleanups,
   cpuSeconds,
   DOC,
@@ -211,30 +212,8 @@ function mark(pid: number): Mark {
     at: Date.now(),
     own: cpuSeconds(pid),
     machine: machineCpuSeconds(),
-    backends: backendCpuSeconds(),
+    backends: backendCpuSeconds(benchDbName),
   };
-}
-
-/**
- * CPU seconds of each PostgreSQL backend connected to the bench database: a backend's title
- * (its /proc cmdline) is "postgres: <cluster>: <user> <database> <client> <state>". Other
- * databases' backends (someone's tests) and the server's shared processes are not counted.
- */
-function backendCpuSeconds(): Map<number, number> {
-  const found = new Map<number, number>();
-  if (!benchDbName) return found;
-  for (const { name } of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const title = Deno.readTextFileSync(`/proc/${name}/cmdline`);
-      if (title.startsWith("postgres: ") && title.includes(` ${benchDbName} `)) {
-        found.set(Number(name), cpuSeconds(Number(name)));
-      }
-    } catch {
-      // ended meanwhile
-    }
-  }
-  return found;
 }
 
 /**

@@ -203,6 +203,8 @@ export interface LoadOptions {
   method?: string;
   /** A JSON array: connection i sends element i % length (see scripts/loadgen.mjs). */
   bodiesFile?: string;
+  /** A JSON array of paths on `url`'s server, requested in turn (see scripts/loadgen.mjs). */
+  pathsFile?: string;
   /** Called at the start and the end of the measured window, to sample more than the CPU. */
   onMark?: () => void;
 }
@@ -219,6 +221,7 @@ export async function runLoad(server: Server, options: LoadOptions): Promise<Loa
     `--duration=${options.duration}`,
     ...(method === "GET" ? [] : [`--method=${method}`]),
     ...(options.bodiesFile ? [`--bodies-file=${options.bodiesFile}`] : []),
+    ...(options.pathsFile ? [`--paths-file=${options.pathsFile}`] : []),
     ...Object.entries(options.headers).map(([k, v]) => `--header=${k}: ${v}`),
   ];
   const [command, commandArgs] = options.client === "node"
@@ -277,6 +280,28 @@ export function cpuSeconds(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+/**
+ * CPU seconds of each PostgreSQL backend connected to database `dbName`: a backend's title (its
+ * /proc cmdline) is "postgres: <cluster>: <user> <database> <client> <state>". Other databases'
+ * backends (someone's tests) and the server's shared processes are not counted.
+ */
+export function backendCpuSeconds(dbName: string | undefined): Map<number, number> {
+  const found = new Map<number, number>();
+  if (!dbName) return found;
+  for (const { name } of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const title = Deno.readTextFileSync(`/proc/${name}/cmdline`);
+      if (title.startsWith("postgres: ") && title.includes(` ${dbName} `)) {
+        found.set(Number(name), cpuSeconds(Number(name)));
+      }
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return found;
 }
 
 /** Busy CPU time of the whole machine, all cores (first line of /proc/stat, minus idle). */

@@ -5,12 +5,16 @@
  *
  *   deno run -A scripts/loadgen.mjs --url http://127.0.0.1:8000/ [--connections 100]
  *     [--warmup 2] [--duration 10] [--header "accept: text/html"]…     (or: node scripts/…)
- *     [--method POST] [--body TEXT | --body-file PATH | --bodies-file PATH]
+ *     [--method POST] [--body TEXT | --body-file PATH | --bodies-file PATH] [--paths-file PATH]
  *
  * A body is sent as is with its Content-Length (set a Content-Type with --header):
  * `--body` and `--body-file` give every request the same one; `--bodies-file` is a JSON array
  * and loop i sends element i % length (a string as is, anything else as JSON), e.g. one
  * account's sign-in per connection.
+ *
+ * `--paths-file` is a JSON array of paths (with their query strings) on the `--url`'s server:
+ * loop i starts at element i % length and takes the next one for each request, so every loop
+ * sends the whole mix in turn (e.g. catalog pages, filters and searches).
  *
  * Plain JavaScript on node:http so it runs under Deno or Node. bench_web.ts uses Deno by
  * default: on the 2-core bench machine Deno 2.9's node:http client sustained about twice the
@@ -34,6 +38,7 @@ const { values: args } = parseArgs({
     body: { type: "string" },
     "body-file": { type: "string" },
     "bodies-file": { type: "string" },
+    "paths-file": { type: "string" },
   },
 });
 if (!args.url) throw new Error("--url is required");
@@ -47,7 +52,17 @@ const headers = Object.fromEntries(args.header.map((line) => {
 
 // One socket per loop, reused: a browser keeps its connection open too.
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-const target = { agent, host: url.hostname, port: url.port, path: url.pathname + url.search };
+const target = { agent, host: url.hostname, port: url.port };
+
+/** The paths requested in turn; the `--url`'s own path when no `--paths-file` is given. */
+const paths = await (async () => {
+  if (!args["paths-file"]) return [url.pathname + url.search];
+  const list = JSON.parse(await readFile(args["paths-file"], "utf8"));
+  if (!Array.isArray(list) || list.length === 0 || !list.every((p) => typeof p === "string")) {
+    throw new Error("--paths-file must hold a non-empty JSON array of paths");
+  }
+  return list;
+})();
 
 /** The body of each loop, as bytes; `undefined` sends none. */
 const bodies = await (async () => {
@@ -76,11 +91,11 @@ const statuses = {};
 const encodings = {};
 
 /** One request; resolves (never rejects) once the body has been read to its end. */
-function once(body) {
+function once(body, path) {
   return new Promise((resolve) => {
     const started = performance.now();
     const sent = body ? { ...headers, "content-length": String(body.length) } : headers;
-    const req = http.request({ ...target, method, headers: sent }, (res) => {
+    const req = http.request({ ...target, path, method, headers: sent }, (res) => {
       let size = 0;
       // The start of a refusal's body, to say why (kept only outside 2xx).
       const failed = res.statusCode < 200 || res.statusCode > 299;
@@ -106,8 +121,9 @@ function once(body) {
 
 async function loop(_, i) {
   const body = bodies[i % bodies.length];
+  let next = i;
   while (!stopped) {
-    const r = await once(body);
+    const r = await once(body, paths[next++ % paths.length]);
     // Only responses that end inside the measured window count; warm-up ones are discarded.
     if (!measuring || stopped) continue;
     if (r.error) {
@@ -157,6 +173,7 @@ function round(ms) {
 console.log(JSON.stringify({
   runtime: typeof Deno === "undefined" ? `node ${process.version}` : `deno ${Deno.version.deno}`,
   url: url.href,
+  paths: paths.length,
   method,
   connections,
   seconds: round(elapsed),

@@ -38,9 +38,11 @@
 -- Indexes
 -------------------------------------------------------------------------------
 
--- The catalog's default order (title, case-insensitively, then title, then id), read in order.
+-- The catalog's default order (title, case-insensitively, then title, then id), read in order;
+-- with status and code included, the page, its total and a search are read from the index alone
+-- (what the courses policy and the search look at), not from every course's row.
 create index courses_tenant_id_lower_title_title_id_idx
-  on public.courses (tenant_id, lower(title), title, id);
+  on public.courses (tenant_id, lower(title), title, id) include (status, code);
 -- The subject filter (and subject + grade) as one index range, whatever the status.
 create index courses_tenant_id_subject_grade_level_idx
   on public.courses (tenant_id, subject, grade_level);
