@@ -502,6 +502,30 @@ async function describeRun(
         `| ${ratio(app.p99, bare.p99)}× | | | | | |`,
     );
   }
+  // CPU per request, which other load on the machine disturbs less than the rates: what the
+  // app's process and the database spent on each answer, and the rate those costs allow when the
+  // bench has the machine's cores to itself (the load generator's share included) — an estimate,
+  // marked as one in the report.
+  out.push(
+    "",
+    "CPU per request (ms of one core; app row / bare row), and an estimate, not a measurement: " +
+      `the rate these costs allow the app on ${host.nproc} cores nobody else uses (at most what ` +
+      `its one JavaScript thread serves), and the P50 a closed loop of ${flags.connections} ` +
+      "connections would then see (Little's law: connections ÷ rate):",
+    "",
+    "| Requests | Server | PostgreSQL | Client | Allows (app) | P50 then (app) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map(({ mix, app, bare }) => {
+      const per = (r: Measured, cpu: number) => cpu / 100 / r.rps * 1000;
+      const both = (key: "serverCpu" | "pgCpu" | "clientCpu") =>
+        `${per(app, app[key]).toFixed(2)} / ${per(bare, bare[key]).toFixed(2)}`;
+      const appMs = per(app, app.serverCpu + app.pgCpu + app.clientCpu);
+      // …and no more than the app's one JavaScript thread can serve
+      const allows = Math.min(host.nproc * 1000 / appMs, 1000 / per(app, app.serverCpu));
+      return `| ${mix.name} | ${both("serverCpu")} | ${both("pgCpu")} | ${both("clientCpu")} ` +
+        `| ${n(Math.round(allows))}/s | ${ms(Number(flags.connections) / allows * 1000)} |`;
+    }),
+  );
   const planBlock = (title: string, query: string, list: string[]) => [
     "",
     `${title} (\`GET /api/lms/courses?${query}\`), every statement of the call that reads ` +
@@ -535,7 +559,8 @@ bare handler answers the same queries as JSON, so app/bare there is the whole pa
 the SQL's. CPU columns, % of one core over the measured window: Server (the app's or the bare
 handler's process), PostgreSQL (the bench database's backends, found by their process title),
 Client (the load generator), Other (the rest of the machine: PostgreSQL's shared processes, and
-anything else that was running — a high Other means a busy machine). The plans below are
+anything else that was running — a high Other means a busy machine). Below the table, the CPU
+each request cost, and what that would allow on cores of its own (an estimate). The plans are
 auto_explain's (ANALYZE, BUFFERS, nested statements) of one call made by the student after six
 warm-up calls on the same connection; the run fails if the filtered page's plans read courses
 with a Seq Scan.

@@ -87,12 +87,15 @@ create or replace function private.guardian_student_ids()
   security definer
   set search_path = ''
 as $$
+declare
+  v_tenant_id uuid := private.current_tenant_id();
+  v_person_id uuid := auth.uid();
 begin
   return query
   select gl.student_id
   from public.guardian_links gl
-  where gl.parent_id = auth.uid()
-    and gl.tenant_id = private.current_tenant_id();
+  where gl.parent_id = v_person_id
+    and gl.tenant_id = v_tenant_id;
 end
 $$;
 
@@ -103,12 +106,15 @@ create or replace function private.taught_course_ids()
   security definer
   set search_path = ''
 as $$
+declare
+  v_tenant_id uuid := private.current_tenant_id();
+  v_person_id uuid := auth.uid();
 begin
   return query
   select ci.course_id
   from public.course_instructors ci
-  where ci.teacher_id = auth.uid()
-    and ci.tenant_id = private.current_tenant_id();
+  where ci.teacher_id = v_person_id
+    and ci.tenant_id = v_tenant_id;
 end
 $$;
 
@@ -119,16 +125,16 @@ create or replace function private.enrolled_course_ids()
   security definer
   set search_path = ''
 as $$
+declare
+  v_tenant_id uuid := private.current_tenant_id();
+  -- the signed-in student, or the children of the signed-in parent
+  v_student_ids uuid[] := array(select auth.uid() union all select private.guardian_student_ids());
 begin
   return query
   select e.course_id
   from public.enrollments e
-  where e.tenant_id = private.current_tenant_id()
-    and e.student_id = any (array(
-      select auth.uid()
-      union all
-      select private.guardian_student_ids()
-    ))
+  where e.tenant_id = v_tenant_id
+    and e.student_id = any (v_student_ids)
     and e.status <> 'withdrawn';
 end
 $$;
@@ -163,21 +169,29 @@ declare
   v_admin boolean := private.current_user_role() is not distinct from 'admin';
 begin
   return query
+  with taught as (
+    select ci.course_id,
+           jsonb_agg(jsonb_build_object('id', p.id, 'name', p.full_name) order by p.full_name, p.id)
+             as instructors
+    from public.course_instructors ci
+    join public.people p on p.tenant_id = ci.tenant_id and p.id = ci.teacher_id
+    where ci.tenant_id = v_tenant_id and ci.course_id = any (p_course_ids)
+    group by ci.course_id
+  ),
+  -- The seat rule of public.enroll(): every enrolment not withdrawn takes a seat.
+  taken as (
+    select e.course_id, count(*)::integer as seats
+    from public.enrollments e
+    where e.tenant_id = v_tenant_id and e.course_id = any (p_course_ids) and e.status <> 'withdrawn'
+    group by e.course_id
+  )
   select c.id,
-         coalesce((
-           select jsonb_agg(jsonb_build_object('id', p.id, 'name', p.full_name) order by p.full_name, p.id)
-           from public.course_instructors ci
-           join public.people p on p.tenant_id = ci.tenant_id and p.id = ci.teacher_id
-           where ci.tenant_id = c.tenant_id and ci.course_id = c.id
-         ), '[]'::jsonb),
-         -- The seat rule of public.enroll(): every enrolment not withdrawn takes a seat. A
-         -- capacity lowered under the enrolments leaves none, not a negative number.
-         greatest(c.capacity - (
-           select count(*)::integer
-           from public.enrollments e
-           where e.tenant_id = c.tenant_id and e.course_id = c.id and e.status <> 'withdrawn'
-         ), 0)
+         coalesce(t.instructors, '[]'::jsonb),
+         -- a capacity lowered under the enrolments leaves none, not a negative number
+         greatest(c.capacity - coalesce(k.seats, 0), 0)
   from public.courses c
+  left join taught t on t.course_id = c.id
+  left join taken k on k.course_id = c.id
   where c.tenant_id = v_tenant_id
     and c.id = any (p_course_ids)
     and (c.status = 'published' or v_admin or c.id in (select private.content_course_ids()));
