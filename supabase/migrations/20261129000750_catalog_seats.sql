@@ -5,11 +5,11 @@
 -- Rules this migration puts in the database (ARCHITECTURE §1):
 --   * seats taken = the course's enrolments that are not withdrawn (enrolled or completed), the
 --     count public.enroll() compares with the capacity under its lock; seats left = capacity -
---     taken, never below 0 (a capacity lowered under the enrolments shows as full). A student may
---     not read other students' enrolments, so the count comes from a security-definer helper,
---     private.course_cards(), which answers only for courses the caller may read (the courses
---     policy, repeated) — with the instructors' names, the other thing a card shows that the
---     caller cannot read themself;
+--     taken, never below 0 (the teaching rules refuse a capacity under the enrolments; should one
+--     appear anyway, the course shows as full). A student may not read other students'
+--     enrolments, so the count comes from a security-definer helper, private.course_cards(),
+--     which answers only for courses the caller may read (the courses policy, repeated) — with
+--     the instructors' names, the other thing a card shows that the caller cannot read themself;
 --   * public.catalog() stays security invoker (the courses policy decides what each person sees)
 --     and keeps its parameters, errors and stable paging; it now returns seats_left too.
 --
@@ -187,7 +187,7 @@ begin
   )
   select c.id,
          coalesce(t.instructors, '[]'::jsonb),
-         -- a capacity lowered under the enrolments leaves none, not a negative number
+         -- never negative, even under a capacity below the enrolments
          greatest(c.capacity - coalesce(k.seats, 0), 0)
   from public.courses c
   left join taught t on t.course_id = c.id
