@@ -16,7 +16,7 @@ import {
 
 export interface HlsOutput {
   variants: Variant[];
-  /** Every file written, relative to the output folder ("master.m3u8", "240p/seg_000.ts", …). */
+  /** Every file written, relative to the output folder ("master.m3u8", "240p/seg_000.m4s", …). */
   files: string[];
 }
 
@@ -126,5 +126,6 @@ export async function transcodeToHls(
 
 /** The type storage serves each output with. */
 export function contentTypeOf(file: string): string {
-  return file.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : "video/mp2t";
+  if (file.endsWith(".m3u8")) return "application/vnd.apple.mpegurl";
+  return file.endsWith(".m4s") ? "video/iso.segment" : "video/mp4";
 }

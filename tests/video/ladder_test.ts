@@ -121,10 +121,16 @@ Deno.test("the master must list exactly the rungs asked for; variants must be fi
   assert.throws(() => parseMaster("<html>", rungs), /not a playlist/);
 
   const variant =
-    "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4.0,\nseg_000.ts\n#EXTINF:2.0,\nseg_001.ts\n" +
+    '#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-MAP:URI="init_1.mp4"\n#EXTINF:4.0,\nseg_000.m4s\n' +
+    "#EXTINF:2.0,\nseg_001.m4s\n" +
     "#EXT-X-ENDLIST\n";
-  assert.deepEqual(parseVariant(variant), ["seg_000.ts", "seg_001.ts"]);
+  assert.deepEqual(parseVariant(variant), ["init_1.mp4", "seg_000.m4s", "seg_001.m4s"]);
   assert.throws(() => parseVariant(variant.replace("#EXT-X-ENDLIST\n", "")), /incomplete/);
-  assert.throws(() => parseVariant("#EXTM3U\n#EXT-X-ENDLIST\n"), /no segments/);
-  assert.throws(() => parseVariant(variant.replace("seg_001.ts", "/etc/passwd")), /unexpected/);
+  assert.throws(
+    () => parseVariant('#EXTM3U\n#EXT-X-MAP:URI="init.mp4"\n#EXT-X-ENDLIST\n'),
+    /no segments/,
+  );
+  assert.throws(() => parseVariant(variant.replace("seg_001.m4s", "/etc/passwd")), /unexpected/);
+  assert.throws(() => parseVariant(variant.replace("init_1.mp4", "../init.mp4")), /init segment/);
+  assert.throws(() => parseVariant(variant.replace(/#EXT-X-MAP.*\n/, "")), /no init segment/);
 });

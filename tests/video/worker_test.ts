@@ -129,25 +129,36 @@ test("NOTIFY wakes the worker: a lesson's MP4 becomes a 240p/360p HLS ladder, re
         targetDuration >= 1 && targetDuration <= 6,
         `segments of 4-6 s, not ${targetDuration}`,
       );
-      const segments = playlist.split("\n").filter((line) => line.endsWith(".ts"));
+      const segments = playlist.split("\n").filter((line) => line.endsWith(".m4s"));
+      assert.match(playlist, /#EXT-X-MAP:URI="init_[01]\.mp4"/);
       assert.ok(segments.length >= 1, `${name} lists its segments`);
       for (const segment of segments) {
         assert.ok(stored.includes(`${name}/${segment}`), `${name}/${segment} is in storage`);
       }
     }
-    assert.equal(stored.length, 1 + 2 + (await segmentCount(files, prefix)));
+    assert.equal(
+      stored.length,
+      1 + 2 + 2 + (await segmentCount(files, prefix)),
+      "master, playlists, inits, segments",
+    );
     // The signed master URL: the variant and segment URLs relative to it verify too.
     const masterUrl = new URL(
       (await hlsUrlFor(files.storage, rendition.hls_prefix))!,
       "http://localhost",
     );
     const variantUrl = new URL("240p/index.m3u8", masterUrl);
-    const segmentUrl = new URL("seg_000.ts", variantUrl);
+    const initUrl = new URL("init_0.mp4", variantUrl);
+    const segmentUrl = new URL("seg_000.m4s", variantUrl);
     for (
-      const [url, type] of [[masterUrl, "application/vnd.apple.mpegurl"], [
-        variantUrl,
-        "application/vnd.apple.mpegurl",
-      ], [segmentUrl, "video/mp2t"]] as const
+      const [url, type] of [
+        [masterUrl, "application/vnd.apple.mpegurl"],
+        [
+          variantUrl,
+          "application/vnd.apple.mpegurl",
+        ],
+        [initUrl, "video/mp4"],
+        [segmentUrl, "video/iso.segment"],
+      ] as const
     ) {
       const res = await files.storage.serve(
         new Request(url),
@@ -443,7 +454,7 @@ test("deleting a lesson deletes its renditions from storage", async () => {
 });
 
 async function segmentCount(files: TestFiles, prefix: string): Promise<number> {
-  return (await files.list(prefix)).filter((f) => f.endsWith(".ts")).length;
+  return (await files.list(prefix)).filter((f) => f.endsWith(".m4s")).length;
 }
 
 function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
