@@ -95,8 +95,8 @@ try {
         `- Machine busy during the runs (all processes, 100 % = one core): ` +
         loads.map((l) => `${Math.round(l * 100)} %`).join(", "),
         "",
-        "| Rung | Size | Segments | Bytes (playlist + segments) | Average kbit/s |",
-        "| ---- | ---- | -------: | --------------------------: | -------------: |",
+        "| Rung | Size | Segments | Bytes (playlist, init, segments) | Average kbit/s |",
+        "| ---- | ---- | -------: | -------------------------------: | -------------: |",
         ...rungs.map((r) =>
           `| ${r.name} | ${r.size} | ${r.segments} | ${r.bytes.toLocaleString("en")} | ${
             kbps(r.bytes)
