@@ -270,12 +270,18 @@ export function downloadName(title: string, contentType: string): string {
 /** Signed URLs for a video or PDF lesson; null for text lessons. */
 export async function lessonFiles(
   storage: FileStorage,
-  lesson: Pick<LessonRow, "kind" | "title" | "storage_path" | "content_type" | "hls_prefix">,
+  lesson: Pick<
+    LessonRow,
+    "kind" | "title" | "storage_path" | "content_type" | "hls_prefix" | "duration_seconds"
+  >,
 ): Promise<LessonFiles | null> {
   if (lesson.kind === "text" || !lesson.storage_path) return null;
   const fileUrl = await storage.signedUrl(lesson.storage_path);
   if (lesson.kind === "video") {
-    return { fileUrl, hlsUrl: await hlsUrlFor(storage, lesson.hls_prefix) };
+    return {
+      fileUrl,
+      hlsUrl: await hlsUrlFor(storage, lesson.hls_prefix, lesson.duration_seconds),
+    };
   }
   return {
     fileUrl,

@@ -14,12 +14,23 @@ export const hlsPrefixColumn = (lessons = "l") =>
      where r.tenant_id = ${lessons}.tenant_id and r.lesson_id = ${lessons}.id
        and r.source_path = ${lessons}.storage_path) as hls_prefix`;
 
+/**
+ * How long the ladder's URL lives: a player fetches segments all along the playback, so 15
+ * minutes (a file URL's life) would cut a longer lesson off half-way. Twice the video's length
+ * (pauses, rewinds) plus 15 minutes, at most 6 hours.
+ */
+export function hlsTtlSeconds(durationSeconds: number): number {
+  return Math.min(6 * 3600, 900 + 2 * Math.max(0, durationSeconds || 0));
+}
+
 /** The signed URL of the ladder's master playlist, or null when the lesson has no ladder. */
 export async function hlsUrlFor(
   storage: Pick<FileStorage, "signedFolderUrl">,
   hlsPrefix: string | null | undefined,
-  options: { ttlSeconds?: number } = {},
+  durationSeconds: number,
 ): Promise<string | null> {
   if (!hlsPrefix) return null;
-  return await storage.signedFolderUrl(hlsPrefix, "master.m3u8", options);
+  return await storage.signedFolderUrl(hlsPrefix, "master.m3u8", {
+    ttlSeconds: hlsTtlSeconds(durationSeconds),
+  });
 }

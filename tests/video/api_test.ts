@@ -59,6 +59,20 @@ Deno.test({
       const tampered = await call(app, variantUrl.pathname.replace("/hls/", "/demo/"));
       assert.equal(tampered.status, 403, "the folder signature covers the ladder only");
 
+      // A segment is fetched all along the playback: the ladder's URL outlives a 15-minute file
+      // URL by twice the lesson's length.
+      const expiresIn = (url: string) =>
+        Number(url.match(/^\/files\/(\d+)\./)![1]) - Math.floor(Date.now() / 1000);
+      assert.ok(Math.abs(expiresIn(hlsUrl!) - (900 + 2 * 12)) <= 5, `${expiresIn(hlsUrl!)} s`);
+      await t.owner.query("update public.lessons set duration_seconds = 3600 where id = $1", [
+        course.video,
+      ]);
+      const hour = (await videoOf()).hlsUrl!;
+      assert.ok(Math.abs(expiresIn(hour) - (900 + 7200)) <= 5, `${expiresIn(hour)} s`);
+      files.advance(900_000 + 24_000 + 10_000); // past what the 12-second lesson's URL allowed
+      assert.equal((await call(app, hlsUrl!)).status, 403, "the first URL has expired");
+      assert.equal((await call(app, hour)).status, 200, "the hour-long lesson's has not");
+
       const pdf = (await lessonsOf(2)).find((l) => l.kind === "pdf") ??
         (await lessonsOf(1)).find((l) => l.kind === "pdf");
       assert.ok(pdf, "the course has a PDF lesson");

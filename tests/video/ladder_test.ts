@@ -7,6 +7,7 @@ import {
   planLadder,
   targetFps,
 } from "../../lib/video/ladder.ts";
+import { hlsTtlSeconds } from "../../lib/video/renditions.ts";
 
 const source = (width: number, height: number, extra = {}) => ({
   width,
@@ -133,4 +134,8 @@ Deno.test("the master must list exactly the rungs asked for; variants must be fi
   assert.throws(() => parseVariant(variant.replace("seg_001.m4s", "/etc/passwd")), /unexpected/);
   assert.throws(() => parseVariant(variant.replace("init_1.mp4", "../init.mp4")), /init segment/);
   assert.throws(() => parseVariant(variant.replace(/#EXT-X-MAP.*\n/, "")), /no init segment/);
+});
+
+Deno.test("the ladder's URL lives twice the lesson plus 15 minutes, at most 6 hours", () => {
+  assert.deepEqual([0, 12, 3600, 86400, NaN].map(hlsTtlSeconds), [900, 924, 8100, 21600, 900]);
 });

@@ -143,7 +143,7 @@ test("NOTIFY wakes the worker: a lesson's MP4 becomes a 240p/360p HLS ladder, re
     );
     // The signed master URL: the variant and segment URLs relative to it verify too.
     const masterUrl = new URL(
-      (await hlsUrlFor(files.storage, rendition.hls_prefix))!,
+      (await hlsUrlFor(files.storage, rendition.hls_prefix, 3))!,
       "http://localhost",
     );
     const variantUrl = new URL("240p/index.m3u8", masterUrl);
