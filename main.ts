@@ -1,7 +1,8 @@
 /**
  * `deno task start`: read the configuration, bring the database up to date (seeding an empty
  * embedded one with the demo schools), build the islands, serve, and start the outbox worker
- * that sends email and SMS.
+ * that sends email and SMS and — when ffmpeg is installed — the video worker that turns lesson
+ * MP4s into HLS ladders for 3G.
  */
 import { type Config, ConfigError, loadConfig } from "./lib/config.ts";
 import { openDatabase, prepareDatabase } from "./lib/db/mod.ts";
@@ -18,12 +19,14 @@ import {
   type OutboxWorker,
   startOutboxWorker,
 } from "./lib/notify/mod.ts";
+import { startVideoTranscoding, type VideoWorker } from "./lib/video/mod.ts";
 
 export async function start(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
   const { db, owner } = await openDatabase(config.database);
   let server: Deno.HttpServer | undefined;
   let notifications: Notifications | undefined;
   let worker: OutboxWorker | undefined;
+  let videoWorker: VideoWorker | null = null;
   try {
     const migrations = await prepareDatabase(owner);
     const jwtSecret = await resolveJwtSecret(config);
@@ -51,7 +54,11 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
     });
     server = Deno.serve({ port: config.port, hostname: "0.0.0.0", onListen: () => {} }, app.fetch);
     worker = startOutboxWorker({ db, transports: notifications.transports, log });
+    // Queued by the lessons trigger (the demo videos too); works in the background.
+    videoWorker = await startVideoTranscoding(config.video, { db, storage, log });
   } catch (error) {
+    await server?.shutdown();
+    await worker?.stop();
     await notifications?.close();
     await db.close();
     throw error;
@@ -61,6 +68,7 @@ export async function start(config: Config): Promise<{ url: string; stop(): Prom
     url,
     async stop() {
       await server.shutdown();
+      await videoWorker?.stop();
       await worker.stop();
       await notifications.close();
       await db.close();

@@ -1,7 +1,10 @@
+import VideoPlayer from "../islands/VideoPlayer.tsx";
+
 /**
  * A video lesson as a plain `<video>`: plays the signed MP4 with range requests, no JavaScript
- * needed. The video work enhances exactly this component (an hls.js island with adaptive
- * bitrate, falling back to `src`), so pages keep using it as is.
+ * needed. When the lesson has an HLS ladder (lib/video), the same markup comes from the
+ * VideoPlayer island, which streams the ladder with adaptive bitrate once hydrated and falls
+ * back to `src`; pages without a ladder ship no script for it.
  */
 export interface LessonVideoProps {
   /** The signed MP4 URL (expires after 15 minutes; a reload signs a new one). */
@@ -9,9 +12,12 @@ export interface LessonVideoProps {
   title: string;
   /** Low-data mode: nothing is fetched until the learner presses play. */
   lowData?: boolean;
+  /** The signed HLS master playlist, when the lesson has been transcoded. */
+  hlsUrl?: string | null;
 }
 
-export function LessonVideo({ src, title, lowData }: LessonVideoProps) {
+export function LessonVideo({ src, title, lowData, hlsUrl }: LessonVideoProps) {
+  if (hlsUrl) return <VideoPlayer src={src} hlsUrl={hlsUrl} title={title} lowData={lowData} />;
   return (
     <video
       controls

@@ -54,6 +54,9 @@ const schema = z.object({
   SMS_API_KEY: z.string().min(8, "must be at least 8 characters").optional(),
   SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9 ]{1,11}$/, "must be 1–11 letters or digits")
     .optional(),
+  VIDEO_TRANSCODE: z.enum(["auto", "on", "off"]).default("auto"),
+  FFMPEG_PATH: z.string().min(1).default("ffmpeg"),
+  VIDEO_JOB_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
 });
 
 /** The variables this module reads, with their meaning: the README's table is built from this. */
@@ -85,7 +88,18 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   SMS_USERNAME: "Africa's Talking username; with SMS_API_KEY turns SMS on, else dev mailbox",
   SMS_API_KEY: "Africa's Talking API key",
   SMS_SENDER_ID: "sender ID or short code SMS come from; unset → the account's default",
+  VIDEO_TRANSCODE: "auto: lesson videos get an HLS ladder when ffmpeg is found, else they play " +
+    "as MP4 only; on: refuse to start without ffmpeg; off: never transcode",
+  FFMPEG_PATH: "the ffmpeg program (ffprobe is looked up beside it)",
+  VIDEO_JOB_MINUTES: "longest a transcode may run; then it is stopped and retried later",
 };
+
+/** Video for 3G: whether and how lesson videos are transcoded into an HLS ladder. */
+export interface VideoConfig {
+  transcode: "auto" | "on" | "off";
+  ffmpegPath: string;
+  jobTimeoutMs: number;
+}
 
 /** Where email and SMS go: a real provider, or the in-memory development mailbox. */
 export interface NotifyConfig {
@@ -126,6 +140,7 @@ export interface Config {
   jwtSecret?: string;
   metricsToken?: string;
   notify: NotifyConfig;
+  video: VideoConfig;
 }
 
 export class ConfigError extends Error {
@@ -232,5 +247,10 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
     jwtSecret: vars.JWT_SECRET,
     metricsToken: vars.METRICS_TOKEN,
     notify,
+    video: {
+      transcode: vars.VIDEO_TRANSCODE,
+      ffmpegPath: vars.FFMPEG_PATH,
+      jobTimeoutMs: vars.VIDEO_JOB_MINUTES * 60_000,
+    },
   };
 }

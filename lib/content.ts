@@ -9,6 +9,7 @@ import type { Claims, Db } from "./db/types.ts";
 import { DbError, httpFailureFor } from "./db/errors.ts";
 import { myEnrollments } from "./enrollment.ts";
 import type { FileStorage } from "./storage/types.ts";
+import { hlsPrefixColumn, hlsUrlFor } from "./video/renditions.ts";
 
 export type LessonKind = "video" | "pdf" | "text";
 
@@ -119,13 +120,16 @@ export interface LessonRow {
   content_type: string | null;
   byte_size: string | null;
   completed: boolean;
+  /** Video lessons: where the HLS ladder of the current file is, once transcoded (lib/video). */
+  hls_prefix: string | null;
 }
 
 const LESSON_COLUMNS = `l.id, l.course_id, l.module_id, l.title, l.kind::text as kind, l.position,
   l.duration_seconds, l.body, l.storage_path, l.content_type, l.byte_size::text as byte_size,
   exists (select from public.lesson_completions x
            where x.tenant_id = l.tenant_id and x.lesson_id = l.id and x.student_id = auth.uid())
-    as completed`;
+    as completed,
+  ${hlsPrefixColumn("l")}`;
 
 export interface ModuleRef {
   id: string;
@@ -252,6 +256,8 @@ export interface LessonFiles {
   fileUrl: string;
   /** PDFs: the same file as an attachment named after the lesson. */
   downloadUrl?: string;
+  /** Videos: the HLS master playlist of the lesson's ladder (lib/video), null until transcoded. */
+  hlsUrl?: string | null;
 }
 
 /** "Cells: worksheet (PDF)" → "Cells - worksheet (PDF).pdf": a name every OS accepts. */
@@ -264,11 +270,19 @@ export function downloadName(title: string, contentType: string): string {
 /** Signed URLs for a video or PDF lesson; null for text lessons. */
 export async function lessonFiles(
   storage: FileStorage,
-  lesson: Pick<LessonRow, "kind" | "title" | "storage_path" | "content_type">,
+  lesson: Pick<
+    LessonRow,
+    "kind" | "title" | "storage_path" | "content_type" | "hls_prefix" | "duration_seconds"
+  >,
 ): Promise<LessonFiles | null> {
   if (lesson.kind === "text" || !lesson.storage_path) return null;
   const fileUrl = await storage.signedUrl(lesson.storage_path);
-  if (lesson.kind !== "pdf") return { fileUrl };
+  if (lesson.kind === "video") {
+    return {
+      fileUrl,
+      hlsUrl: await hlsUrlFor(storage, lesson.hls_prefix, lesson.duration_seconds),
+    };
+  }
   return {
     fileUrl,
     downloadUrl: await storage.signedUrl(lesson.storage_path, {

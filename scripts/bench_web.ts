@@ -96,6 +96,8 @@ async function bench() {
       DATABASE_JOBS_URL: "",
       ...db.env,
       PORT: "0",
+      // The seeded demo videos would otherwise be transcoded while the load runs.
+      VIDEO_TRANSCODE: "off",
     };
     const app = await spawnServer(SELF, "app", [], appEnv, `${tmp}/app.log`);
     cleanups.push(app.stop);

@@ -71,6 +71,8 @@ Deno.test("a fresh start migrates, seeds, serves; a second start reuses the data
       assert.match(first.output(), /admin1@nairobi\.demo\.elymica\.test/);
       assert.match(first.output(), /Elymica-Demo-2026/);
       assert.match(first.output(), /"seeded":true/);
+      // ffmpeg is on a fresh clone's PATH where it is installed (tests/video prove the rest).
+      assert.match(first.output(), /"video transcoding on"|VIDEO TRANSCODING OFF: no ffmpeg/);
     } finally {
       assert.equal((await first.stop()).code, 0, "SIGTERM stops the server cleanly");
     }

@@ -97,7 +97,8 @@ export function securityHeaders(
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      mediaSrc: ["'self'", ...mediaOrigins],
+      // blob: is what a Media Source (hls.js) plays from; only our nonce'd scripts make one.
+      mediaSrc: ["'self'", ...mediaOrigins, "blob:"],
       frameSrc: ["'self'", ...mediaOrigins],
       scriptSrc: [NONCE],
       styleSrc: [NONCE],

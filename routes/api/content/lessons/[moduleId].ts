@@ -52,7 +52,8 @@ export const openapi: RouteOperations = {
     responses: {
       200: "{ module: { id, title, position, courseId }, lessons: [{ id, title, kind: video|pdf|" +
         "text, position, durationSeconds, completed, body (text) | contentType, byteSize, fileUrl, " +
-        "downloadUrl (pdf) }] } — file URLs are signed and expire after 15 minutes",
+        "downloadUrl (pdf), hlsUrl (video: the HLS master playlist of its 240p/360p/720p ladder, " +
+        "null until transcoded) }] } — file URLs are signed and expire after 15 minutes",
       401: "Not signed in",
       403: "The course is in the catalog but its lessons are not the caller's to open",
       404: "Module not found (unknown, another school's, or of a course the caller may not see)",

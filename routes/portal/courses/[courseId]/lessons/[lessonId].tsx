@@ -76,7 +76,12 @@ export default define.page<typeof handler>(({ data, state }) => {
       <Messages notice={data.notice} />
 
       {lesson.kind === "video" && files && (
-        <LessonVideo src={files.fileUrl} title={lesson.title} lowData={state.lowData} />
+        <LessonVideo
+          src={files.fileUrl}
+          title={lesson.title}
+          lowData={state.lowData}
+          hlsUrl={files.hlsUrl}
+        />
       )}
       {lesson.kind === "pdf" && files?.downloadUrl && (
         <LessonPdf
