@@ -186,6 +186,8 @@ async function bench() {
       DATABASE_JOBS_URL: "",
       DATA_DIR: tmp,
       PORT: "0",
+      // The seeded demo videos would otherwise be transcoded while the load runs.
+      VIDEO_TRANSCODE: "off",
     }, `${tmp}/app.log`);
     cleanups.push(app.stop);
     const token = await signIn(app.url);
