@@ -6,10 +6,9 @@
  */
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { launch, skipWithoutBrowser, watch } from "../support/browser.ts";
+import { launch, signInAs, skipWithoutBrowser, watch } from "../support/browser.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { openTestStorage, testApp } from "../support/app.ts";
-import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import { SAMPLE_VIDEO_SECONDS } from "../../lib/demo_media/mod.ts";
 import { algebra } from "../content/helpers.ts";
 
@@ -37,11 +36,7 @@ Deno.test({
         }
       });
 
-      await page.goto(`${base}/signin?next=/portal/my-courses`);
-      await page.fill('input[name="email"]', "student5@nairobi.demo.elymica.test");
-      await page.fill('input[name="password"]', DEMO_PASSWORD);
-      await page.click('button[type="submit"]');
-      await page.waitForURL(`${base}/portal/my-courses`);
+      await signInAs(page, base, "student5@nairobi.demo.elymica.test", "/portal/my-courses");
       const algebraCard = page.locator("li", { hasText: "Mathematics: Algebra I" }).first();
       assert.match(await algebraCard.innerText(), /0 of 9 lessons · 0%/);
 

@@ -6,21 +6,12 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { launch, skipWithoutBrowser, watch } from "../support/browser.ts";
+import { launch, signInAs, skipWithoutBrowser, watch } from "../support/browser.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { quietLog, testJwtSecret } from "../support/app.ts";
 import { createElymicaApp } from "../../lib/app.ts";
-import { DEMO_PASSWORD } from "../../lib/demo.ts";
 
 const email = (who: string) => `${who}@nairobi.demo.elymica.test`;
-
-async function signIn(page: Page, base: string, who: string, next: string) {
-  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="email"]', email(who));
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${base}${next}`);
-}
 
 /** Enrols through the island: "Enrol" opens the dialog, "Yes, enrol" sends the form. */
 async function enrolConfirming(page: Page, expectedQuestion: RegExp) {
@@ -48,7 +39,7 @@ Deno.test({
       // the group's last seat; cancelling the dialog first enrols nobody.
       const student = await (await browser.newContext()).newPage();
       const studentProblems = watch(student);
-      await signIn(student, base, "student5", "/portal/courses");
+      await signInAs(student, base, email("student5"), "/portal/courses");
       await student.fill('input[name="subject"]', "computer studies");
       await student.click('button:has-text("Show courses")');
       await student.waitForURL(/subject=computer\+studies/);
@@ -76,7 +67,7 @@ Deno.test({
       // 4. parent1 enrols each of their two children in a different course.
       const parent = await (await browser.newContext()).newPage();
       const parentProblems = watch(parent);
-      await signIn(parent, base, "parent1", "/portal/courses");
+      await signInAs(parent, base, email("parent1"), "/portal/courses");
       const children = await t.owner.query<{ full_name: string }>(
         `select s.full_name from public.guardian_links g
            join public.people s on s.id = g.student_id
@@ -123,7 +114,7 @@ Deno.test({
       const teacherContext = await browser.newContext({ acceptDownloads: true });
       const teacher = await teacherContext.newPage();
       const teacherProblems = watch(teacher);
-      await signIn(teacher, base, "teacher1", "/portal/courses?mine=true");
+      await signInAs(teacher, base, email("teacher1"), "/portal/courses?mine=true");
       await teacher.click("text=Computer Studies: Programming in Python (lab group)");
       await teacher.click("text=Class roster");
       await teacher.waitForURL(/\/roster$/);

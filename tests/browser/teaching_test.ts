@@ -5,23 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Browser, Page } from "playwright-core";
-import { launch, skipWithoutBrowser, watch } from "../support/browser.ts";
+import type { Browser } from "playwright-core";
+import { launch, signInAs, skipWithoutBrowser, watch } from "../support/browser.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { openTestStorage, quietLog, testJwtSecret } from "../support/app.ts";
 import { createElymicaApp } from "../../lib/app.ts";
-import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import { listAll, PDF_BYTES } from "../storage/samples.ts";
 
 const email = (who: string) => `${who}@nairobi.demo.elymica.test`;
-
-async function signIn(page: Page, base: string, who: string, next: string) {
-  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
-  await page.fill('input[name="email"]', email(who));
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${base}${next}`);
-}
 
 /** A PDF of about 1.5 MB: large enough for the browser to report upload progress as it goes. */
 function samplePdf(): Uint8Array {
@@ -76,7 +67,7 @@ Deno.test({
       });
       const teacher = await context.newPage();
       const problems = watch(teacher);
-      await signIn(teacher, base, "teacher1", "/portal");
+      await signInAs(teacher, base, email("teacher1"), "/portal");
       await teacher.click("text=My teaching");
       await teacher.waitForURL(`${base}/portal/teach`);
       await teacher.click("text=New course");
@@ -136,7 +127,7 @@ Deno.test({
 
       // Without JavaScript the same form posts and redirects.
       const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
-      await signIn(plain, base, "teacher1", "/portal/teach");
+      await signInAs(plain, base, email("teacher1"), "/portal/teach");
       await plain.goto(`${courseUrl}`);
       await plain.click('a:has-text("1. The Moon")');
       await plain.click('a:has-text("Add a PDF lesson")');
@@ -153,7 +144,7 @@ Deno.test({
       // A student finds the published course in the catalog.
       const student = await (await browser.newContext()).newPage();
       const studentProblems = watch(student);
-      await signIn(student, base, "student1", "/portal/courses");
+      await signInAs(student, base, email("student1"), "/portal/courses");
       await student.fill('input[name="q"]', "astronomy");
       await student.click('button:has-text("Show courses")');
       await student.waitForURL(/q=astronomy/);

@@ -13,11 +13,10 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { DEMO_PASSWORD } from "../../lib/demo.ts";
 import { startVideoWorker } from "../../lib/video/worker.ts";
 import { algebra } from "../content/helpers.ts";
 import { openTestStorage, testApp } from "../support/app.ts";
-import { launch, skipWithoutBrowser, watch } from "../support/browser.ts";
+import { launch, signInAs, skipWithoutBrowser, watch } from "../support/browser.ts";
 import { openTestDatabase } from "../support/database.ts";
 import { requireTools, skipWithoutFfmpeg, testClip } from "../support/ffmpeg.ts";
 import { capturedLog } from "../video/helpers.ts";
@@ -33,14 +32,6 @@ function hideNativeHls(context: BrowserContext) {
       return /mpegurl/i.test(type) ? "" : original.call(this, type);
     };
   });
-}
-
-async function signIn(page: Page, base: string) {
-  await page.goto(`${base}/signin?next=/portal`);
-  await page.fill('input[name="email"]', STUDENT);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${base}/portal`);
 }
 
 /** Island scripts by size, and /files/ requests by path, as the page makes them. */
@@ -128,7 +119,7 @@ Deno.test({
         const page = await context.newPage();
         const problems = watch(page);
         const seen = traffic(page);
-        await signIn(page, base);
+        await signInAs(page, base, STUDENT);
         await page.goto(`${base}/portal/courses/${course.id}`);
         assert.ok(!seen.hlsJsLoaded(), "the course page loads no hls.js");
 
@@ -176,7 +167,7 @@ Deno.test({
         const page = await context.newPage();
         const problems = watch(page);
         const seen = traffic(page);
-        await signIn(page, base);
+        await signInAs(page, base, STUDENT);
         await page.goto(lessonUrl);
         await page.waitForSelector('[data-testid="lesson-video"][data-player="native-hls"]');
         await playsFor(page, 1);
@@ -199,7 +190,7 @@ Deno.test({
           page,
           (url, status) => status === 404 && url.endsWith("/master.m3u8"),
         );
-        await signIn(page, base);
+        await signInAs(page, base, STUDENT);
         await page.goto(lessonUrl);
         await page.waitForSelector('[data-testid="lesson-video"][data-player="fallback"]', {
           timeout: 30_000,
@@ -220,7 +211,7 @@ Deno.test({
       {
         const context = await browser.newContext({ javaScriptEnabled: false });
         const page = await context.newPage();
-        await signIn(page, base);
+        await signInAs(page, base, STUDENT);
         await page.goto(lessonUrl);
         assert.equal(await player(page).getAttribute("data-player"), "mp4");
         assert.match(await player(page).getAttribute("src") ?? "", /\/lessons\/algebra-360p\.mp4$/);

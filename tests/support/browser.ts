@@ -3,6 +3,7 @@
  * tests are skipped with a loud banner — unless REQUIRE_BROWSER=1 (CI), where that fails.
  */
 import { type Browser, chromium, type Page } from "playwright-core";
+import { DEMO_PASSWORD } from "../../lib/demo.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") || "/usr/bin/chromium";
 export const REQUIRED = Deno.env.get("REQUIRE_BROWSER") === "1";
@@ -48,4 +49,13 @@ export function watch(
     }
   });
   return problems;
+}
+
+/** Signs a demo account in through the sign-in form and waits for the page it was sent to. */
+export async function signInAs(page: Page, base: string, email: string, next = "/portal") {
+  await page.goto(`${base}/signin?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await page.click('button[type="submit"]');
+  await page.waitForURL(`${base}${next}`);
 }
