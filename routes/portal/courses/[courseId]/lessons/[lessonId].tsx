@@ -11,9 +11,9 @@ type Opened = NonNullable<Awaited<ReturnType<typeof openLesson>>>;
 
 interface LessonPageData extends Opened {
   files: Awaited<ReturnType<typeof lessonFiles>>;
-  /** Only students complete lessons (public.complete_lesson decides; this only hides the form). */
-  canComplete: boolean;
-  own: boolean;
+  /** The caller is a student: they complete lessons (public.complete_lesson decides; this only
+   * hides the form) and see their own progress rather than their children's. */
+  student: boolean;
   notice?: string;
 }
 
@@ -34,12 +34,10 @@ export const handler = define.handlers({
     const claims = ctx.state.session!;
     const opened = await openLesson(ctx.state.db, claims, courseId, lessonId);
     if (!opened) throw new HttpError(404, "Lesson not found.");
-    const role = claims.app_metadata.user_role;
     return page<LessonPageData>({
       ...opened,
       files: await lessonFiles(ctx.state.storage, opened.lesson),
-      canComplete: role === "student",
-      own: role === "student",
+      student: claims.app_metadata.user_role === "student",
       notice: ctx.url.searchParams.get("completed") === "1" ? "Lesson marked complete." : undefined,
     }, { headers: { "Cache-Control": "private, no-store" } });
   },
@@ -102,7 +100,7 @@ export default define.page<typeof handler>(({ data, state }) => {
       <div class="space-y-3" data-testid="completion">
         {lesson.completed
           ? <p class="font-semibold text-emerald-800">You have completed this lesson.</p>
-          : data.canComplete && (
+          : data.student && (
             <form method="post">
               <button
                 type="submit"
@@ -112,7 +110,7 @@ export default define.page<typeof handler>(({ data, state }) => {
               </button>
             </form>
           )}
-        <CourseProgress lines={data.progress} own={data.own} />
+        <CourseProgress lines={data.progress} own={data.student} />
       </div>
 
       <nav class="flex flex-wrap justify-between gap-4" aria-label="Lessons">
