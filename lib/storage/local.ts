@@ -6,7 +6,7 @@
 import { dirname, join } from "node:path";
 import { HttpError } from "../fresh/mod.ts";
 import { prefixPath, storageSegments } from "./paths.ts";
-import { receiveUpload } from "./receive.ts";
+import { receiveToFile } from "./receive.ts";
 import { serveFile } from "./serve_file.ts";
 import { signFileUrl, verifyFileUrl } from "./signing.ts";
 import { DEFAULT_TTL_SECONDS, type FileStorage, type PutLimits, type StoredFile } from "./types.ts";
@@ -51,26 +51,11 @@ export function createLocalStorage(options: LocalStorageOptions): ServingStorage
       const file = diskPath(path);
       await Deno.mkdir(dirname(file), { recursive: true });
       const temp = hidden(file, "part");
-      let out: Deno.FsFile | undefined;
       try {
-        const received = await receiveUpload(body, limits, {
-          async start() {
-            out = await Deno.open(temp, { write: true, createNew: true });
-          },
-          async write(chunk) {
-            let written = 0;
-            while (written < chunk.byteLength) {
-              written += await out!.write(chunk.subarray(written));
-            }
-          },
-        });
-        await out?.sync();
-        out?.close();
-        out = undefined;
+        const received = await receiveToFile(body, limits, temp);
         await commit(temp, file, received.contentType);
         return { path, ...received };
       } catch (error) {
-        out?.close();
         await removeQuietly(temp);
         throw error;
       }

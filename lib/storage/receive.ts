@@ -1,9 +1,8 @@
 /**
  * Reading an upload's stream under its limits: the first bytes decide the type (415 before
  * anything is written), every chunk is counted (413 as soon as the limit is passed), and a
- * stream that errors half-way is an interrupted upload (400). Backends hand each accepted chunk
- * to their own sink — a temp file, or a request body — and throw away what they wrote when
- * this throws.
+ * stream that errors half-way is an interrupted upload (400). Both backends receive into a temp
+ * file (receiveToFile) and throw it away when this throws.
  */
 import { HttpError } from "../fresh/mod.ts";
 import { describeTypes, SNIFF_BYTES, sniffContentType } from "./sniff.ts";
@@ -90,6 +89,36 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/**
+ * Receives `body` into a new file at `file` (created when the type has been accepted), flushed
+ * to disk and closed. The file is left for the caller to move, send on or remove — also when
+ * this throws.
+ */
+export async function receiveToFile(
+  body: ReadableStream<Uint8Array>,
+  limits: PutLimits,
+  file: string,
+): Promise<Received> {
+  let out: Deno.FsFile | undefined;
+  try {
+    const received = await receiveUpload(body, limits, {
+      async start() {
+        out = await Deno.open(file, { write: true, createNew: true });
+      },
+      async write(chunk) {
+        let written = 0;
+        while (written < chunk.byteLength) {
+          written += await out!.write(chunk.subarray(written));
+        }
+      },
+    });
+    await out?.sync();
+    return received;
+  } finally {
+    out?.close();
+  }
 }
 
 export function formatBytes(bytes: number): string {

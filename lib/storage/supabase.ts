@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { HttpError } from "../fresh/mod.ts";
 import type { ServingStorage } from "./local.ts";
 import { encodePath, prefixPath, storageSegments } from "./paths.ts";
-import { receiveUpload } from "./receive.ts";
+import { receiveToFile } from "./receive.ts";
 import { contentDisposition } from "./serve_file.ts";
 import { signFileUrl, verifyFileUrl } from "./signing.ts";
 import { DEFAULT_TTL_SECONDS, type PutLimits, type StoredFile } from "./types.ts";
@@ -128,23 +128,7 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): ServingS
       const dir = await Deno.makeTempDir({ prefix: "elymica-upload-" });
       try {
         const temp = join(dir, "upload");
-        let out: Deno.FsFile | undefined;
-        let received;
-        try {
-          received = await receiveUpload(body, limits, {
-            async start() {
-              out = await Deno.open(temp, { write: true, createNew: true });
-            },
-            async write(chunk) {
-              let written = 0;
-              while (written < chunk.byteLength) {
-                written += await out!.write(chunk.subarray(written));
-              }
-            },
-          });
-        } finally {
-          out?.close();
-        }
+        const received = await receiveToFile(body, limits, temp);
         await uploadFile(path, temp, received.contentType);
         return { path, ...received };
       } finally {
