@@ -11,6 +11,7 @@
  * Logs carry the outbox id, channel, masked recipient, attempt and timing, never the body.
  */
 import type { Db } from "../db/types.ts";
+import { startWakeLoop } from "../db/wake_loop.ts";
 import type { Logger } from "../log.ts";
 import { maskRecipient, scrub } from "./mask.ts";
 import { type Channel, DeliveryError, type OutgoingMessage, type Transports } from "./types.ts";
@@ -51,10 +52,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const batchSize = options.batchSize ?? 10;
   const pollMs = options.pollMs ?? 5_000;
   const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
-
-  let stopped = false;
-  let round: Promise<void> | null = null;
-  let again = false;
 
   async function deliver(row: OutboxRow): Promise<void> {
     const message: OutgoingMessage = {
@@ -116,7 +113,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   /** Claims and sends until a claim comes back empty. */
   async function processDue(): Promise<void> {
-    while (!stopped) {
+    while (!loop.stopped()) {
       const rows = await db.asService((q) =>
         q<OutboxRow>(
           "select id, tenant_id, channel, recipient, subject, body, attempts " +
@@ -129,54 +126,16 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  /** One round at a time; a wake during a round asks for one more. */
-  function wake(): Promise<void> {
-    if (round) {
-      again = true;
-      return round;
-    }
-    round = (async () => {
-      try {
-        do {
-          again = false;
-          try {
-            await processDue();
-          } catch (error) {
-            log.error("outbox worker round failed", { error: scrub(String(error)) });
-          }
-        } while (again && !stopped);
-      } finally {
-        round = null;
-      }
-    })();
-    return round;
-  }
-
-  const listening = db.listen("outbox", () => void wake()).catch((error) => {
-    log.warn("outbox worker cannot listen; polling only", {
-      pollMs,
-      error: scrub(String(error)),
-    });
-    return null;
+  const loop = startWakeLoop({
+    db,
+    channel: "outbox",
+    pollMs,
+    log,
+    name: "outbox worker",
+    processDue,
+    describeError: (error) => scrub(String(error)),
   });
-  const poller = setInterval(() => void wake(), pollMs);
-  // LISTEN first, then look: what was queued before the worker listened is found by this round,
-  // what is queued after it is announced.
-  const ready = listening.then(() => wake());
-
-  return {
-    ready,
-    // A round in progress is asked for one more pass, so what was due at this call is done.
-    drain: () => wake(),
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(poller);
-      const unlisten = await listening;
-      await unlisten?.().catch(() => {});
-      await round;
-    },
-  };
+  return { ready: loop.ready, drain: loop.wake, stop: loop.stop };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

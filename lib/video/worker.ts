@@ -19,6 +19,7 @@
  */
 import { join } from "node:path";
 import type { Db } from "../db/types.ts";
+import { startWakeLoop } from "../db/wake_loop.ts";
 import { HttpError } from "../fresh/mod.ts";
 import type { Logger } from "../log.ts";
 import type { FileStorage } from "../storage/types.ts";
@@ -72,9 +73,6 @@ export function startVideoWorker(options: VideoWorkerOptions): VideoWorker {
   const jobTimeoutMs = options.jobTimeoutMs ?? 30 * 60_000;
   const heartbeatMs = options.heartbeatMs ?? 60_000;
 
-  let stopped = false;
-  let round: Promise<void> | null = null;
-  let again = false;
   const shutdown = new AbortController();
 
   async function work(job: JobRow): Promise<void> {
@@ -202,7 +200,7 @@ export function startVideoWorker(options: VideoWorkerOptions): VideoWorker {
 
   /** Deletes the storage the database queued for cleanup (idempotent: a retry is harmless). */
   async function cleanUp(): Promise<void> {
-    while (!stopped) {
+    while (!loop.stopped()) {
       const pending = await db.asService((q) =>
         q<{ prefix: string }>("select prefix from private.video_cleanup_pending(20) as prefix")
       );
@@ -223,7 +221,7 @@ export function startVideoWorker(options: VideoWorkerOptions): VideoWorker {
   }
 
   async function processDue(): Promise<void> {
-    while (!stopped) {
+    while (!loop.stopped()) {
       const jobs = await db.asService((q) =>
         q<JobRow>(
           "select id, lesson_id, source_path, attempts, output_prefix from private.video_job_claim(1)",
@@ -235,50 +233,22 @@ export function startVideoWorker(options: VideoWorkerOptions): VideoWorker {
     await cleanUp();
   }
 
-  /** One round at a time; a wake during a round asks for one more. */
-  function wake(): Promise<void> {
-    if (round) {
-      again = true;
-      return round;
-    }
-    round = (async () => {
-      try {
-        do {
-          again = false;
-          try {
-            await processDue();
-          } catch (error) {
-            log.error("video worker round failed", { error: String(error) });
-          }
-        } while (again && !stopped);
-      } finally {
-        round = null;
-      }
-    })();
-    return round;
-  }
-
-  const listening = db.listen("video_jobs", () => void wake()).catch((error) => {
-    log.warn("video worker cannot listen; polling only", { pollMs, error: String(error) });
-    return null;
+  const loop = startWakeLoop({
+    db,
+    channel: "video_jobs",
+    pollMs,
+    log,
+    name: "video worker",
+    processDue,
+    prepare: () => removeStaleTempDirs(options.tempDir, 2 * jobTimeoutMs),
   });
-  const poller = setInterval(() => void wake(), pollMs);
-  const ready = removeStaleTempDirs(options.tempDir, 2 * jobTimeoutMs)
-    .then(() => listening)
-    .then(() => wake());
-
   return {
-    ready,
-    drain: () => wake(),
+    ready: loop.ready,
+    drain: loop.wake,
     async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(poller);
+      const stopping = loop.stop(); // marks the loop stopped before ffmpeg is told to stop
       shutdown.abort();
-      const unlisten = await listening;
-      await unlisten?.().catch(() => {});
-      await ready.catch(() => {});
-      await round;
+      await stopping;
     },
   };
 }
