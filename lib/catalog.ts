@@ -125,16 +125,15 @@ export async function listCourses(
     from,
     query.mine,
   ];
-  return await db.asUser(claims, async (q) => {
-    const rows = await q<CourseRow>(CATALOG_SQL, params(query.limit, offset));
-    let total = rows.length > 0 ? Number(rows[0].total) : 0;
-    if (rows.length === 0 && offset > 0) {
-      // Past the last page: the total still comes from the same query.
-      const [first] = await q<CourseRow>(CATALOG_SQL, params(1, 0));
-      total = first ? Number(first.total) : 0;
-    }
-    return { courses: rows.map(toCourse), total, page: query.page, limit: query.limit };
-  });
+  // One statement each: sent with its transaction in one round trip.
+  const rows = await db.userStatement<CourseRow>(claims, CATALOG_SQL, params(query.limit, offset));
+  let total = rows.length > 0 ? Number(rows[0].total) : 0;
+  if (rows.length === 0 && offset > 0) {
+    // Past the last page: the total comes from the first row of the same query.
+    const [first] = await db.userStatement<CourseRow>(claims, CATALOG_SQL, params(1, 0));
+    total = first ? Number(first.total) : 0;
+  }
+  return { courses: rows.map(toCourse), total, page: query.page, limit: query.limit };
 }
 
 export interface CourseModule {

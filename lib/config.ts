@@ -31,6 +31,7 @@ const schema = z.object({
   DATABASE_WEB_URL: postgresUrl.optional(),
   DATABASE_JOBS_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   DATA_DIR: z.string().min(1).default(".data"),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1).default(1024 * 1024),
   STORAGE_DIR: z.string().min(1).optional(),
@@ -68,6 +69,8 @@ export const configVariables: Record<keyof z.infer<typeof schema>, string> = {
   DATABASE_WEB_URL: "login for people's requests (default: DATABASE_URL as user elymica_web)",
   DATABASE_JOBS_URL: "login for service work (default: DATABASE_URL as user elymica_jobs)",
   DATABASE_POOL_SIZE: "connections per pool on a server",
+  DATABASE_PREPARED_STATEMENTS: "on | off; off behind a pooler in transaction mode " +
+    "(Supabase's port 6543), which cannot keep prepared statements",
   DATA_DIR: "where the embedded database and local files live",
   BODY_LIMIT_BYTES: "largest request body accepted (413 above it)",
   STORAGE_DIR: "where lesson files are kept on local disk (default: DATA_DIR/storage); " +
@@ -115,7 +118,14 @@ const DEV_FROM = "Elymica <no-reply@elymica.localhost>";
 
 export type DatabaseConfig =
   | { kind: "embedded"; dataDir: string }
-  | { kind: "postgres"; ownerUrl: string; webUrl: string; jobsUrl: string; poolSize: number };
+  | {
+    kind: "postgres";
+    ownerUrl: string;
+    webUrl: string;
+    jobsUrl: string;
+    poolSize: number;
+    preparedStatements: boolean;
+  };
 
 /** The largest lesson files teachers may upload, by kind (checked while they stream in). */
 export interface UploadLimits {
@@ -234,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
       webUrl: vars.DATABASE_WEB_URL ?? withLogin(vars.DATABASE_URL, "elymica_web"),
       jobsUrl: vars.DATABASE_JOBS_URL ?? withLogin(vars.DATABASE_URL, "elymica_jobs"),
       poolSize: vars.DATABASE_POOL_SIZE,
+      preparedStatements: vars.DATABASE_PREPARED_STATEMENTS === "on",
     }
     : { kind: "embedded", dataDir: `${vars.DATA_DIR}/pgdata` };
   return {

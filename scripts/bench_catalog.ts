@@ -17,7 +17,7 @@
  * (Bearer for the API, the session cookie for the page); every answer must be 200.
  *
  * Process layout as in scripts/bench_web.ts: this script orchestrates, `--serve app` runs the
- * app, `--serve bare` the bare handler (Deno.serve + postgres.js), scripts/loadgen.mjs is the
+ * app, `--serve bare` the bare handler (Deno.serve + lib/db/server.ts), scripts/loadgen.mjs is the
  * client.
  */
 import postgres from "postgres";
@@ -93,29 +93,25 @@ function catalogParams(search: URLSearchParams): unknown[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The bare handler (child process): the same SQL under the same role and claims set-up, in a
-// transaction pipelined as lib/db/server.ts does it, with no framework around it — no routing,
-// middleware, token check (the claims are the student's, read once), zod, logging or gzip.
+// The bare handler (child process): the same SQL through the same database layer
+// (lib/db/server.ts: the web login's pool, the role and claims set-up, one round trip per
+// statement) with no framework around it — no routing, middleware, token check (the claims are
+// the student's, read once), zod, logging or gzip.
 
 async function serveBare(claimsFile: string) {
   const claims = JSON.parse(await Deno.readTextFile(claimsFile));
-  const sql = postgres(Deno.env.get("BENCH_WEB_URL")!, {
-    max: Number(Deno.env.get("DATABASE_POOL_SIZE") ?? 10),
-    onnotice: () => {},
-    connection: { application_name: "elymica-bench-bare" },
+  const { openServer } = await import("../lib/db/server.ts");
+  const webUrl = Deno.env.get("BENCH_WEB_URL")!;
+  const db = openServer({
+    webUrl,
+    jobsUrl: webUrl,
+    poolSize: Number(Deno.env.get("DATABASE_POOL_SIZE") ?? 10),
   });
-  const setup = sessionParams("authenticated", claims, {});
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const search = new URL(req.url).searchParams;
     const params = catalogParams(search);
-    const connection = await sql.reserve();
     try {
-      const [, , rows] = await Promise.all([
-        connection.unsafe("begin"),
-        connection.unsafe(SESSION_SETUP, setup),
-        connection.unsafe(CATALOG_SQL, params as postgres.ParameterOrJSON<never>[]),
-      ]);
-      await connection.unsafe("commit");
+      const rows = await db.userStatement<{ total: string }>(claims, CATALOG_SQL, params);
       return Response.json({
         courses: rows,
         total: rows.length ? Number(rows[0].total) : 0,
@@ -123,15 +119,12 @@ async function serveBare(claimsFile: string) {
         limit: params[5],
       });
     } catch (error) {
-      await connection.unsafe("rollback").catch(() => {});
       return Response.json({ error: (error as Error).message }, { status: 500 });
-    } finally {
-      connection.release();
     }
   });
   onTerminate(async () => {
     await server.shutdown();
-    await sql.end({ timeout: 5 });
+    await db.close();
   });
   console.error(`listening http://127.0.0.1:${server.addr.port}/`);
 }
@@ -570,10 +563,10 @@ students and their enrolments, some drafts and some full courses). Closed loop, 
 each connection sends a \`GET\` and waits for the whole response before the next, taking the
 next URL of its mix each time. **app** is \`start()\` from main.ts — routing, the middleware
 stack, the token check, zod, the request log, JSON or the page's HTML, gzip — over its pool of
-\`elymica_web\` connections. **bare** is a \`Deno.serve\` with a postgres.js pool of the same
-size and login that runs the same SQL (\`CATALOG_SQL\` of lib/catalog.ts: \`public.catalog\` in
-a transaction with the same role and claims set-up, pipelined as lib/db/server.ts does) and
-answers the rows as JSON, ungzipped: the floor of that SQL on this machine. For the page row the
+\`elymica_web\` connections. **bare** is a \`Deno.serve\` over the same database layer
+(lib/db/server.ts, a pool of the same size and login) that runs the same SQL (\`CATALOG_SQL\` of
+lib/catalog.ts: \`public.catalog\` in a transaction with the same role and claims set-up, in one
+round trip) and answers the rows as JSON, ungzipped: the floor of that SQL on this machine. For the page row the
 bare handler answers the same queries as JSON, so app/bare there is the whole page's cost over
 the SQL's. CPU columns, % of one core over the measured window: Server (the app's or the bare
 handler's process), PostgreSQL (the bench database's backends, found by their process title),

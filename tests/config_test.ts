@@ -16,6 +16,7 @@ Deno.test("DATABASE_URL selects the server, with the two logins derived from it"
     webUrl: "postgres://elymica_web@db.example:5432/school",
     jobsUrl: "postgres://elymica_jobs@db.example:5432/school",
     poolSize: 10,
+    preparedStatements: true,
   });
 });
 

@@ -35,9 +35,13 @@ begin
   create schema if not exists auth;
   grant usage on schema auth to anon, authenticated, service_role;
 
+  -- No `set` clause, as on Supabase: a one-line SQL function without one is inlined into the
+  -- query that calls it, where a `set` clause has it planned again on every call — several times
+  -- per request, since every policy helper reads the claims. Every name in the bodies is
+  -- schema-qualified (operators and types resolve in pg_catalog, searched first), so the caller's
+  -- search_path cannot redirect them.
   create or replace function auth.jwt() returns jsonb
     language sql stable
-    set search_path = ''
     as $fn$
       select coalesce(
         nullif(pg_catalog.current_setting('request.jwt.claim', true), ''),
@@ -46,11 +50,9 @@ begin
     $fn$;
   create or replace function auth.uid() returns uuid
     language sql stable
-    set search_path = ''
     as $fn$ select (auth.jwt() ->> 'sub')::uuid $fn$;
   create or replace function auth.role() returns text
     language sql stable
-    set search_path = ''
     as $fn$ select auth.jwt() ->> 'role' $fn$;
   comment on function auth.jwt() is 'The verified JWT claims of the current request, as on Supabase.';
   comment on function auth.uid() is 'The signed-in person''s id (claim sub), as on Supabase.';

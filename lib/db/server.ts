@@ -6,7 +6,14 @@
 import postgres from "postgres";
 import type { Claims, Db, Query, RequestContext, Row } from "./types.ts";
 import type { OwnerSession } from "./owner.ts";
-import { type ApiRole, entryPoints, type RunAs, SESSION_SETUP, sessionParams } from "./session.ts";
+import {
+  type ApiRole,
+  entryPoints,
+  type RunAs,
+  type RunStatementAs,
+  SESSION_SETUP,
+  sessionParams,
+} from "./session.ts";
 import { DbError, toDbError, transactionFailure, UNREACHABLE } from "./errors.ts";
 
 type Sql = postgres.Sql;
@@ -17,21 +24,37 @@ export interface ServerUrls {
   webUrl: string;
   jobsUrl: string;
   poolSize: number;
+  /**
+   * Named prepared statements (default true): each statement is parsed and described once per
+   * connection, after which a request's begin, set-up, statements and commit are sent together.
+   * Without them postgres.js asks the server to describe every parameterised statement first,
+   * a round trip of its own. A pooler in transaction mode (Supabase's port 6543) cannot keep
+   * them: turn them off there.
+   */
+  preparedStatements?: boolean;
 }
 
 /** postgres.js returns an Array subclass with extra fields; PGlite a plain array. */
 // deno-lint-ignore no-explicit-any
 const plainRows = (result: ArrayLike<any>) => Array.from(result);
 
-function pool(url: string, max: number, name: string): Sql {
+function pool(url: string, max: number, name: string, prepare: boolean): Sql {
   return postgres(url, {
     ...quiet,
+    prepare,
     max,
     connect_timeout: 5,
     idle_timeout: 30,
     connection: { application_name: name },
   });
 }
+
+/**
+ * One statement on a reserved connection, as a named prepared statement when the pool allows
+ * (`unsafe` alone never prepares, so each parameterised statement would first be described).
+ */
+const prepared = (connection: postgres.ReservedSql, text: string, params: unknown[] = []) =>
+  connection.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
 
 /** Longer than `connect_timeout`: a request waits this long for a connection, then gets 503. */
 const RESERVE_TIMEOUT_MS = 10_000;
@@ -76,12 +99,11 @@ async function transactionAs<T>(
   const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
   const prelude = Promise.all([
     connection.unsafe("begin"),
-    connection.unsafe(SESSION_SETUP, sessionParams(role, claims, context)),
+    prepared(connection, SESSION_SETUP, sessionParams(role, claims, context)),
   ]);
   // Observed below; without this an early failure would be reported as unhandled.
   prelude.catch(() => {});
-  const q: Query = async (text, params = []) =>
-    plainRows(await connection.unsafe(text, params as postgres.ParameterOrJSON<never>[]));
+  const q: Query = async (text, params = []) => plainRows(await prepared(connection, text, params));
   try {
     const result = await work(q);
     await prelude;
@@ -97,15 +119,60 @@ async function transactionAs<T>(
   }
 }
 
+/**
+ * One statement as `role` with `claims`, in a transaction of its own, sent in one go: begin,
+ * set-up, the statement and commit, one round trip. Should the set-up or the statement fail,
+ * the transaction is aborted and PostgreSQL answers the COMMIT with a rollback, so nothing is
+ * written; the first failure is reported, as in `transactionAs`.
+ */
+async function statementAs<T>(
+  sql: Sql,
+  role: ApiRole,
+  claims: Claims | null,
+  context: RequestContext,
+  text: string,
+  params: unknown[],
+): Promise<T[]> {
+  const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
+  try {
+    const settled = await Promise.allSettled([
+      connection.unsafe("begin"),
+      prepared(connection, SESSION_SETUP, sessionParams(role, claims, context)),
+      prepared(connection, text, params),
+      connection.unsafe("commit"),
+    ]);
+    const failed = settled.find((outcome) => outcome.status === "rejected");
+    if (failed) {
+      // Whatever state the failure left, the connection goes back to the pool outside a
+      // transaction (a rollback with none open is only a warning).
+      await connection.unsafe("rollback").catch(() => {});
+      throw transactionFailure(failed.reason);
+    }
+    return plainRows(
+      (settled[2] as PromiseFulfilledResult<postgres.RowList<postgres.Row[]>>).value,
+    );
+  } finally {
+    connection.release();
+  }
+}
+
 export function openServer(urls: ServerUrls): Db {
-  const web = pool(urls.webUrl, urls.poolSize, "elymica-web");
-  const jobs = pool(urls.jobsUrl, Math.max(2, Math.ceil(urls.poolSize / 2)), "elymica-jobs");
+  const prepare = urls.preparedStatements ?? true;
+  const web = pool(urls.webUrl, urls.poolSize, "elymica-web", prepare);
+  const jobs = pool(
+    urls.jobsUrl,
+    Math.max(2, Math.ceil(urls.poolSize / 2)),
+    "elymica-jobs",
+    prepare,
+  );
   // Each role goes through the pool whose login may become it, and no other.
   const run: RunAs = (role, claims, context, work) =>
     transactionAs(role === "service_role" ? jobs : web, role, claims, context, work);
+  const runStatement: RunStatementAs = (role, claims, context, text, params) =>
+    statementAs(role === "service_role" ? jobs : web, role, claims, context, text, params);
   const withContext = (context: RequestContext): Db => ({
     kind: "postgres",
-    ...entryPoints(run, context),
+    ...entryPoints(run, context, runStatement),
     withContext,
     async listen(channel, onNotify) {
       try {

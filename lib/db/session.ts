@@ -37,11 +37,27 @@ export type RunAs = <T>(
   work: (q: Query) => Promise<T>,
 ) => Promise<T>;
 
-export function entryPoints(run: RunAs, context: RequestContext = {}) {
+/** One statement in a transaction of its own, for an adapter that can send it in one go. */
+export type RunStatementAs = <T>(
+  role: ApiRole,
+  claims: Claims | null,
+  context: RequestContext,
+  text: string,
+  params: unknown[],
+) => Promise<T[]>;
+
+export function entryPoints(
+  run: RunAs,
+  context: RequestContext = {},
+  runStatement: RunStatementAs = (role, claims, context, text, params) =>
+    run(role, claims, context, (q) => q(text, params)),
+) {
   return {
     asAnon: <T>(work: (q: Query) => Promise<T>) => run("anon", null, context, work),
     asUser: <T>(claims: Claims, work: (q: Query) => Promise<T>) =>
       run("authenticated", claims, context, work),
+    userStatement: <T>(claims: Claims, text: string, params: unknown[] = []) =>
+      runStatement<T>("authenticated", claims, context, text, params),
     asService: <T>(work: (q: Query) => Promise<T>) => run("service_role", null, context, work),
   };
 }

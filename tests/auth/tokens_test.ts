@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { createHmac } from "node:crypto";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { signAccessToken, verifyAccessToken } from "../../lib/auth/tokens.ts";
 
@@ -56,4 +58,54 @@ Deno.test("a token without tenant and role metadata is refused", async () => {
     )
     .sign(new TextEncoder().encode(secret));
   assert.deepEqual(await verifyAccessToken(secret, bare), { problem: "invalid" });
+});
+
+/** A token signed by hand (HMAC-SHA256 over whatever header and payload), to vary one thing. */
+function handSigned(key: string, header: object, payload: object): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const body = `${part(header)}.${part(payload)}`;
+  return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
+}
+
+Deno.test("only an untouched HS256 token with sub, exp and iat, past its nbf, is accepted", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    sub: identity.personId,
+    aud: "authenticated",
+    iat: now,
+    exp: now + 300,
+    role: "authenticated",
+    app_metadata: { tenant_id: identity.tenantId, user_role: "student" },
+  };
+  const hs256 = { alg: "HS256", typ: "JWT" };
+  const good = handSigned(secret, hs256, payload);
+  assert.ok("claims" in await verifyAccessToken(secret, good), "the hand-signed token itself");
+  // An audience list that names us is an audience too (as jose reads it).
+  const listed = handSigned(secret, hs256, { ...payload, aud: ["x", "authenticated"] });
+  assert.ok("claims" in await verifyAccessToken(secret, listed));
+
+  const { exp: _exp, ...noExp } = payload;
+  const { iat: _iat, ...noIat } = payload;
+  const { sub: _sub, ...noSub } = payload;
+  const [header, , signature] = good.split(".");
+  const promoted = Buffer.from(JSON.stringify({
+    ...payload,
+    app_metadata: { ...payload.app_metadata, user_role: "admin" },
+  })).toString("base64url");
+  const refused: Record<string, string> = {
+    "another HMAC algorithm with the same secret": handSigned(secret, { alg: "HS512" }, payload),
+    "a critical header extension": handSigned(secret, { ...hs256, crit: ["exp"] }, payload),
+    "no exp": handSigned(secret, hs256, noExp),
+    "no iat": handSigned(secret, hs256, noIat),
+    "no sub": handSigned(secret, hs256, noSub),
+    "not yet valid (nbf)": handSigned(secret, hs256, { ...payload, nbf: now + 120 }),
+    "a payload changed after signing": `${header}.${promoted}.${signature}`,
+    "a padded signature": `${good}=`,
+    "a fourth part": `${good}.x`,
+    "an empty signature": `${good.slice(0, good.lastIndexOf(".") + 1)}`,
+    "a payload that is not an object": handSigned(secret, hs256, ["not", "claims"]),
+  };
+  for (const [what, token] of Object.entries(refused)) {
+    assert.deepEqual(await verifyAccessToken(secret, token), { problem: "invalid" }, what);
+  }
 });

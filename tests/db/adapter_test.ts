@@ -3,7 +3,9 @@
  * whichever database the suite targets (embedded, or the server in `DATABASE_URL` under CI).
  */
 import assert from "node:assert/strict";
-import { openTestDatabase, type TestDatabase } from "../support/database.ts";
+import { openTestDatabase, type TestDatabase, testKind } from "../support/database.ts";
+import { openServer } from "../../lib/db/server.ts";
+import { withLogin } from "../../lib/config.ts";
 import { DbError, httpFailureFor } from "../../lib/db/errors.ts";
 import type { Claims } from "../../lib/db/types.ts";
 
@@ -125,6 +127,79 @@ Deno.test("a failing statement rolls the whole transaction back and keeps its SQ
     const [again] = await db.asService((q) => q("select current_user as role"));
     assert.equal(again.role, "service_role");
   });
+});
+
+Deno.test("one statement as the user: its own transaction, its claims, all or nothing", async () => {
+  await withDatabase(async ({ db, owner }) => {
+    await owner.exec(`
+      grant select, insert on public.adapter_probe to authenticated;
+      create policy adapter_probe_user on public.adapter_probe to authenticated
+        using (true) with check (note = auth.uid()::text);
+    `);
+    const sub = crypto.randomUUID();
+    const inserted = await db.userStatement<{ id: number; role: string }>(
+      claims(sub),
+      "insert into public.adapter_probe (id, note) values ($1, auth.uid()::text) " +
+        "returning id, current_user as role",
+      [1],
+    );
+    assert.deepEqual(inserted, [{ id: 1, role: "authenticated" }]);
+
+    // Rows 10–12 are written before the duplicate 1 fails the statement: none of them stays.
+    await assert.rejects(
+      db.userStatement(
+        claims(sub),
+        "insert into public.adapter_probe (id, note) " +
+          "select g, auth.uid()::text from generate_series(10, 12) g " +
+          "union all select $1, auth.uid()::text",
+        [1],
+      ),
+      (error: { code: string }) => error.code === "23505",
+    );
+    // A policy refusal is the database's too, and the connection is clean afterwards.
+    await assert.rejects(
+      db.userStatement(claims(sub), "insert into public.adapter_probe values (2, 'not me')"),
+      (error: { code: string }) => error.code === "42501",
+    );
+    const other = crypto.randomUUID();
+    const after = await db.userStatement<{ ids: number[]; uid: string }>(
+      claims(other),
+      "select array_agg(id order by id) as ids, auth.uid() as uid from public.adapter_probe",
+    );
+    assert.deepEqual(after, [{ ids: [1], uid: other }]);
+  });
+});
+
+Deno.test({
+  name: "without prepared statements (behind a transaction-mode pooler) the same calls work",
+  ignore: testKind !== "postgres",
+  fn: () =>
+    withDatabase(async ({ url }) => {
+      const db = openServer({
+        webUrl: withLogin(url!, "elymica_web"),
+        jobsUrl: withLogin(url!, "elymica_jobs"),
+        poolSize: 2,
+        preparedStatements: false,
+      });
+      try {
+        const sub = crypto.randomUUID();
+        for (let i = 0; i < 3; i++) {
+          const [one] = await db.userStatement<{ uid: string }>(
+            claims(sub),
+            "select auth.uid() as uid where $1::int = $1::int",
+            [i],
+          );
+          assert.equal(one.uid, sub);
+          const [two] = await db.asUser(
+            claims(sub),
+            (q) => q<{ n: number }>("select $1::int + 1 as n", [i]),
+          );
+          assert.equal(two.n, i + 1);
+        }
+      } finally {
+        await db.close();
+      }
+    }),
 });
 
 Deno.test("a thrown JavaScript error rolls back too", async () => {
