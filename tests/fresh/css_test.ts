@@ -9,10 +9,12 @@ const page = (classes: string, text = "x") =>
 
 Deno.test("page CSS: a repeated class set gets the very CSS twind extracts, from the cache", () => {
   const first = pageCss(page("text-red-700 p-4", "first"));
-  const again = pageCss(page("p-4 text-red-700", "other text, same classes"));
+  const again = pageCss(page("text-red-700 p-4", "other text, same classes"));
+  const reordered = pageCss(page("p-4 text-red-700", "the same classes in another order"));
   const expected = extract(page("text-red-700 p-4"), fresh()).css;
   assert.equal(first.css, expected);
   assert.equal(again.css, expected);
+  assert.equal(reordered.css, expected);
   assert.match(again.css, /\.p-4\{/);
 });
 
