@@ -14,8 +14,10 @@
 --   * the created and code orders are read from indexes that also carry what the courses policy
 --     looks at (status, id), so a page of them is read in order from the index alone; before,
 --     the school's courses were fetched and sorted for every page;
---   * private.course_cards() looks each card's instructors and seats up by the course (index
---     lookups for the page's courses) instead of joining the whole school's people.
+--   * private.course_cards() returns the whole card and looks each card's instructors and seats
+--     up by the course (index lookups for the page's courses) instead of joining the whole
+--     school's people; the catalog reads the page's courses there only, not once more through
+--     RLS beside it.
 --
 -- Run by the migration owner inside one transaction (no begin/commit here).
 
@@ -67,10 +69,27 @@ begin
 end
 $$;
 
+-- The result gains the card's own columns, which `create or replace` cannot do.
+drop function private.course_cards(uuid[]);
+
 -- Security definer, as before (20261129000750_catalog_seats.sql): reads instructors' names and
--- every enrolment of the given courses past RLS, for the courses the caller may read only.
-create or replace function private.course_cards(p_course_ids uuid[])
-  returns table (course_id uuid, instructors jsonb, seats_left integer)
+-- every enrolment of the given courses past RLS, for the courses the caller may read only. Now
+-- the whole card, so the catalog reads the page's courses once, here, instead of once more
+-- through RLS beside it.
+create function private.course_cards(p_course_ids uuid[])
+  returns table (
+    course_id uuid,
+    code text,
+    title text,
+    subject text,
+    grade_level text,
+    description text,
+    capacity integer,
+    seats_left integer,
+    status public.course_status,
+    created_at timestamptz,
+    instructors jsonb
+  )
   language plpgsql
   stable
   security definer
@@ -81,20 +100,21 @@ declare
   v_admin boolean := private.current_user_role() is not distinct from 'admin';
 begin
   return query
-  select c.id,
+  select c.id, c.code, c.title, c.subject, c.grade_level, c.description, c.capacity,
+         -- the seat rule of public.enroll(): every enrolment not withdrawn takes a seat; never
+         -- negative, even under a capacity below the enrolments
+         greatest(c.capacity - (select count(*)::integer
+                                from public.enrollments e
+                                where e.tenant_id = c.tenant_id and e.course_id = c.id
+                                  and e.status <> 'withdrawn'), 0),
+         c.status, c.created_at,
          coalesce(
            (select jsonb_agg(jsonb_build_object('id', p.id, 'name', p.full_name)
                              order by p.full_name, p.id)
             from public.course_instructors ci
             join public.people p on p.tenant_id = ci.tenant_id and p.id = ci.teacher_id
             where ci.tenant_id = c.tenant_id and ci.course_id = c.id),
-           '[]'::jsonb),
-         -- the seat rule of public.enroll(): every enrolment not withdrawn takes a seat; never
-         -- negative, even under a capacity below the enrolments
-         greatest(c.capacity - (select count(*)::integer
-                                from public.enrollments e
-                                where e.tenant_id = c.tenant_id and e.course_id = c.id
-                                  and e.status <> 'withdrawn'), 0)
+           '[]'::jsonb)
   from public.courses c
   -- the courses policy, repeated: nothing for another school's course or an unseen draft
   where c.tenant_id = v_tenant_id
@@ -102,6 +122,13 @@ begin
     and (c.status = 'published' or v_admin or c.id in (select private.content_course_ids()));
 end
 $$;
+comment on function private.course_cards(uuid[]) is
+  'The catalog card of each of the given courses the signed-in person may read: the course''s '
+  'columns, its instructors [{ id, name }] ordered by name, and seats_left, its capacity less its '
+  'enrolments not withdrawn (the count public.enroll() holds against the capacity), 0 when full. '
+  'Courses they may not read are left out.';
+revoke execute on function private.course_cards(uuid[]) from public, anon, authenticated;
+grant execute on function private.course_cards(uuid[]) to authenticated, service_role;
 
 -------------------------------------------------------------------------------
 -- Functions: what clients call
@@ -253,14 +280,11 @@ begin
     end if;
   end if;
 
-  -- 2. Those courses (an index lookup by id), their instructors and seats, in the page's order.
+  -- 2. Those courses' cards (an index lookup by id), in the page's order.
   return query
-  select c.id, c.code, c.title, c.subject, c.grade_level, c.description, c.capacity,
-         x.seats_left, c.status, c.created_at,
-         coalesce(x.instructors, '[]'::jsonb), v_total
-  from public.courses c
-  left join private.course_cards(v_ids) x on x.course_id = c.id
-  where c.tenant_id = v_tenant_id and c.id = any (v_ids)
-  order by array_position(v_ids, c.id);
+  select x.course_id, x.code, x.title, x.subject, x.grade_level, x.description, x.capacity,
+         x.seats_left, x.status, x.created_at, x.instructors, v_total
+  from private.course_cards(v_ids) x
+  order by array_position(v_ids, x.course_id);
 end
 $$;
