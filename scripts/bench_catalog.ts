@@ -543,8 +543,7 @@ async function describeRun(
       "```",
       "",
       `The call's ${list.length - 1} other statements that read courses do so by ` +
-      `${others.join(", ") || "nothing"} (the instructors and seats of the page's ids, and the ` +
-      "page's rows).",
+      `${others.join(", ") || "nothing"} (the total of the whole query, and the page's cards).`,
     ];
   };
   out.push(
