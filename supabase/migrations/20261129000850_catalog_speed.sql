@@ -189,19 +189,12 @@ begin
     raise exception 'offset must be 0 or more' using errcode = 'EL400', detail = 'offset';
   end if;
 
-  -- Every order ends unique in a school (id; a code is unique already), so pages of one query
-  -- neither repeat nor skip a course; each has an index to be read from in that order. (The
-  -- built statement's order; the static ones below spell out the same orders.)
-  v_keys := case v_sort
-    when 'title' then format('lower(c.title) %1$s, c.title %1$s, c.id %1$s', v_order)
-    when 'code' then format('c.code %1$s', v_order)
-    else format('c.created_at %1$s, c.id %1$s', v_order)
-  end;
-
-  -- 1. The page's ids in order, and how many courses the whole query has. The two shapes most
-  -- asked for — the whole catalog, and a subject (with or without a grade) — are static
-  -- statements, whose plans PL/pgSQL keeps for the connection; any other is built for the
-  -- filters given and planned on every call, which costs about as much as running it.
+  -- 1. The page's ids in order, and how many courses the whole query has. Every order ends
+  -- unique in a school (id; a code is unique already), so pages of one query neither repeat nor
+  -- skip a course; each has an index to be read from in that order. The two shapes most asked
+  -- for — the whole catalog, and a subject (with or without a grade) — are static statements,
+  -- whose plans PL/pgSQL keeps for the connection; any other is built for the filters given and
+  -- planned on every call, which costs about as much as running it.
   if v_subject is null and v_grade is null and v_q is null and not coalesce(p_mine, false) then
     -- The whole catalog, read in order from the index of that order.
     if v_sort = 'title' and v_order = 'asc' then
@@ -258,7 +251,12 @@ begin
     end if;
 
   else
-    -- Any other filters: built from fixed fragments, every value a parameter.
+    -- Any other filters: built from fixed fragments, every value a parameter; the same orders.
+    v_keys := case v_sort
+      when 'title' then format('lower(c.title) %1$s, c.title %1$s, c.id %1$s', v_order)
+      when 'code' then format('c.code %1$s', v_order)
+      else format('c.created_at %1$s, c.id %1$s', v_order)
+    end;
     v_filters := concat_ws(' ',
       case when v_subject is not null then 'and c.subject = $2' end,
       case when v_grade is not null then 'and c.grade_level = $3' end,
