@@ -108,29 +108,43 @@ export const CATALOG_SQL = `select id, code, title, subject, grade_level, descri
         seats_left, status::text as status, created_at, instructors, total
    from public.catalog($1, $2, $3, $4, $5, $6, $7, $8)`;
 
-/** One page of the courses the caller may read (public.catalog: RLS, stable order). */
-export async function listCourses(
-  db: Db,
-  claims: Claims,
+/**
+ * CATALOG_SQL's parameters for a query: the page it asks for, or `limit` courses from `offset`
+ * (exported for `deno task bench:catalog`, whose bare handler runs the very same SQL).
+ */
+export function catalogParams(
   query: CatalogQuery,
-): Promise<CatalogPage> {
-  const offset = (query.page - 1) * query.limit;
-  const params = (limit: number, from: number) => [
+  limit = query.limit,
+  offset = (query.page - 1) * query.limit,
+): unknown[] {
+  return [
     query.subject ?? null,
     query.grade ?? null,
     query.q ?? null,
     query.sort,
     query.order,
     limit,
-    from,
+    offset,
     query.mine,
   ];
+}
+
+/** One page of the courses the caller may read (public.catalog: RLS, stable order). */
+export async function listCourses(
+  db: Db,
+  claims: Claims,
+  query: CatalogQuery,
+): Promise<CatalogPage> {
   // One statement each: sent with its transaction in one round trip.
-  const rows = await db.userStatement<CourseRow>(claims, CATALOG_SQL, params(query.limit, offset));
+  const rows = await db.userStatement<CourseRow>(claims, CATALOG_SQL, catalogParams(query));
   let total = rows.length > 0 ? Number(rows[0].total) : 0;
-  if (rows.length === 0 && offset > 0) {
+  if (rows.length === 0 && query.page > 1) {
     // Past the last page: the total comes from the first row of the same query.
-    const [first] = await db.userStatement<CourseRow>(claims, CATALOG_SQL, params(1, 0));
+    const [first] = await db.userStatement<CourseRow>(
+      claims,
+      CATALOG_SQL,
+      catalogParams(query, 1, 0),
+    );
     total = first ? Number(first.total) : 0;
   }
   return { courses: rows.map(toCourse), total, page: query.page, limit: query.limit };

@@ -24,7 +24,7 @@ import postgres from "postgres";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEMO_PASSWORD } from "../lib/demo.ts";
-import { CATALOG_SQL } from "../lib/catalog.ts";
+import { CATALOG_SQL, catalogParams, type CatalogQuery } from "../lib/catalog.ts";
 import { withLogin } from "../lib/config.ts";
 import { SESSION_SETUP, sessionParams } from "../lib/db/session.ts";
 import {
@@ -75,21 +75,20 @@ const { values: flags } = parseArgs({
 });
 
 // ---------------------------------------------------------------------------------------------
-// The catalog's parameters from a query string, as lib/catalog.ts's zod schema reads them.
+// The catalog's parameters from a query string, read without zod (the bare handler does no
+// validation; the bench's URLs are all valid) and put in CATALOG_SQL's order by lib/catalog.ts.
 
-function catalogParams(search: URLSearchParams): unknown[] {
-  const page = Number(search.get("page") ?? 1);
-  const limit = Number(search.get("limit") ?? 20);
-  return [
-    search.get("subject") || null,
-    search.get("grade") || null,
-    search.get("q") || null,
-    search.get("sort") ?? "title",
-    search.get("order") ?? "asc",
-    limit,
-    (page - 1) * limit,
-    search.get("mine") === "true",
-  ];
+function queryParams(search: URLSearchParams): unknown[] {
+  return catalogParams({
+    page: Number(search.get("page") ?? 1),
+    limit: Number(search.get("limit") ?? 20),
+    subject: search.get("subject") || undefined,
+    grade: search.get("grade") || undefined,
+    q: search.get("q") || undefined,
+    sort: (search.get("sort") ?? "title") as CatalogQuery["sort"],
+    order: (search.get("order") ?? "asc") as CatalogQuery["order"],
+    mine: search.get("mine") === "true",
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,7 +108,7 @@ async function serveBare(claimsFile: string) {
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const search = new URL(req.url).searchParams;
-    const params = catalogParams(search);
+    const params = queryParams(search);
     try {
       const rows = await db.userStatement<{ total: string }>(claims, CATALOG_SQL, params);
       return Response.json({
@@ -379,7 +378,7 @@ async function explainCatalog(ownerUrl: string, token: string, query: string): P
     onnotice: (notice) => notices.push(notice.message),
   });
   try {
-    const params = catalogParams(new URLSearchParams(query)) as postgres.ParameterOrJSON<never>[];
+    const params = queryParams(new URLSearchParams(query)) as postgres.ParameterOrJSON<never>[];
     const setup = sessionParams("authenticated", jwtClaims(token) as never, {});
     const call = () =>
       sql.begin(async (tx) => {
