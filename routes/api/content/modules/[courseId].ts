@@ -15,21 +15,8 @@ export const handler = define.handlers({
     const claims = requireSession(ctx.state);
     const courseId = ctx.params.courseId;
     if (!isUuid(courseId)) throw new HttpError(404, "Course not found.");
-    const { course, modules, progress } = await courseModules(ctx.state.db, claims, courseId);
-    return Response.json(
-      {
-        course,
-        modules: modules.map((m) => ({
-          id: m.id,
-          title: m.title,
-          position: m.position,
-          lessons: m.lessons,
-          completed: m.completed,
-        })),
-        progress,
-      },
-      { headers: { "Cache-Control": "no-store" } },
-    );
+    const outline = await courseModules(ctx.state.db, claims, courseId);
+    return Response.json(outline, { headers: { "Cache-Control": "no-store" } });
   },
 });
 
