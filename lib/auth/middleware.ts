@@ -54,7 +54,7 @@ async function cookieSession(
   const cookies = req.headers.get("Cookie");
   const access = readCookie(cookies, ACCESS_COOKIE);
   if (access) {
-    const verified = await verifyAccessToken(state.jwtSecret, access);
+    const verified = verifyAccessToken(state.jwtSecret, access);
     if ("claims" in verified) return { session: verified.claims };
   }
   const refreshToken = readCookie(cookies, REFRESH_COOKIE);
@@ -65,7 +65,7 @@ async function cookieSession(
     () => refreshSession(state.db, state.jwtSecret, { refreshToken, device }),
   );
   if (!outcome.ok) return { session: null, setCookies: clearedSessionCookies(secure) };
-  const verified = await verifyAccessToken(state.jwtSecret, outcome.accessToken);
+  const verified = verifyAccessToken(state.jwtSecret, outcome.accessToken);
   return {
     session: "claims" in verified ? verified.claims : null,
     setCookies: sessionCookies(outcome, secure),
@@ -77,7 +77,7 @@ export const tenantContext = define.middleware(async function tenantContext(ctx)
   let setCookies: string[] | undefined;
   const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.get("Authorization") ?? "")?.[1];
   if (bearer) {
-    const verified = await verifyAccessToken(ctx.state.jwtSecret, bearer);
+    const verified = verifyAccessToken(ctx.state.jwtSecret, bearer);
     if ("problem" in verified) throw invalidBearer(verified.problem);
     ctx.state.session = verified.claims;
   } else if (ctx.req.headers.has("Cookie")) {

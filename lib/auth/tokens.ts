@@ -47,6 +47,18 @@ export async function signAccessToken(
 
 export type TokenProblem = "expired" | "invalid";
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+function decodeJson(part: string): Record<string, unknown> | null {
+  if (!BASE64URL.test(part)) return null;
+  try {
+    const value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The verified claims, or why the token cannot be used. Only HS256 with our key and audience,
  * with `sub`, `exp` and `iat`, not before its `nbf`, and carrying the school and role RLS reads.
@@ -60,26 +72,6 @@ export function verifyAccessToken(
   secret: string,
   token: string,
   now = Date.now() / 1000,
-): Promise<{ claims: AccessClaims } | { problem: TokenProblem }> {
-  return Promise.resolve(verifyNow(secret, token, now));
-}
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-function decodeJson(part: string): Record<string, unknown> | null {
-  if (!BASE64URL.test(part)) return null;
-  try {
-    const value = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function verifyNow(
-  secret: string,
-  token: string,
-  now: number,
 ): { claims: AccessClaims } | { problem: TokenProblem } {
   const invalid = { problem: "invalid" } as const;
   const parts = token.split(".");

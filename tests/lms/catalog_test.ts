@@ -30,7 +30,7 @@ async function login(app: FreshApp, email: string): Promise<Session> {
   });
   assert.equal(response.status, 200, `login ${email}`);
   const body = await response.json();
-  const verified = await verifyAccessToken(testJwtSecret, body.accessToken);
+  const verified = verifyAccessToken(testJwtSecret, body.accessToken);
   assert.ok("claims" in verified);
   return {
     bearer: { Authorization: `Bearer ${body.accessToken}` },
