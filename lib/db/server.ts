@@ -56,6 +56,17 @@ function pool(url: string, max: number, name: string, prepare: boolean): Sql {
 const prepared = (connection: postgres.ReservedSql, text: string, params: unknown[] = []) =>
   connection.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
 
+/** `begin` and the role and claims set-up (ARCHITECTURE §3), sent without waiting. */
+const openTransaction = (
+  connection: postgres.ReservedSql,
+  role: ApiRole,
+  claims: Claims | null,
+  context: RequestContext,
+) => [
+  connection.unsafe("begin"),
+  prepared(connection, SESSION_SETUP, sessionParams(role, claims, context)),
+];
+
 /** Longer than `connect_timeout`: a request waits this long for a connection, then gets 503. */
 const RESERVE_TIMEOUT_MS = 10_000;
 
@@ -97,10 +108,7 @@ async function transactionAs<T>(
   work: (q: Query) => Promise<T>,
 ): Promise<T> {
   const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
-  const prelude = Promise.all([
-    connection.unsafe("begin"),
-    prepared(connection, SESSION_SETUP, sessionParams(role, claims, context)),
-  ]);
+  const prelude = Promise.all(openTransaction(connection, role, claims, context));
   // Observed below; without this an early failure would be reported as unhandled.
   prelude.catch(() => {});
   const q: Query = async (text, params = []) => plainRows(await prepared(connection, text, params));
@@ -136,8 +144,7 @@ async function statementAs<T>(
   const connection = await reserveWithin(sql, RESERVE_TIMEOUT_MS);
   try {
     const settled = await Promise.allSettled([
-      connection.unsafe("begin"),
-      prepared(connection, SESSION_SETUP, sessionParams(role, claims, context)),
+      ...openTransaction(connection, role, claims, context),
       prepared(connection, text, params),
       connection.unsafe("commit"),
     ]);
