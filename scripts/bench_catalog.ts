@@ -1,8 +1,9 @@
 /**
  * `deno task bench:catalog [--duration 10] [--warmup 2] [--connections 100] [--client deno|node]
- * [--courses 1000]`: P50/P95/P99 and requests/s of the course catalog (LMS-1) on the real app and
- * a real PostgreSQL server, beside a bare handler that runs the same SQL without the framework,
- * in the same run; EXPLAIN (ANALYZE, BUFFERS) of the catalog's queries for a filtered page and a
+ * [--courses 1000] [--sweep 10,25,50]`: P50/P95/P99 and requests/s of the course catalog (LMS-1)
+ * on the real app and a real PostgreSQL server, beside a bare handler that runs the same SQL
+ * without the framework, in the same run; the app's API without filters again at each `--sweep`
+ * number of connections (where P95 crosses a target, as the load grows); EXPLAIN (ANALYZE, BUFFERS) of the catalog's queries for a filtered page and a
  * search; then the "bench:catalog" section of docs/benchmarks.md is rewritten.
  *
  * The admin URL is DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres (a superuser:
@@ -71,6 +72,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string", default: "10" },
     client: { type: "string", default: "deno" },
     courses: { type: "string", default: "1000" },
+    sweep: { type: "string", default: "10,25,50" },
   },
 });
 
@@ -139,6 +141,7 @@ interface Mix {
 }
 
 interface Measured extends LoadResult {
+  connections: number;
   pgCpu: number;
 }
 
@@ -211,14 +214,22 @@ async function bench() {
       const bareRun = await load(bare, mix, tmp);
       rows.push({ mix, app: appRun, bare: bareRun });
     }
-    const failures = rows.flatMap((row) =>
-      (["app", "bare"] as const).filter((s) =>
-        row[s].errors || !row[s].requests || row[s].statuses["200"] !== row[s].requests
-      ).map((s) =>
-        `${s} ${row.mix.name}: ${row[s].errors} errors (${row[s].firstError ?? "-"}), ` +
-        `${row[s].non2xx} non-2xx, statuses ${JSON.stringify(row[s].statuses)}, first ` +
-        JSON.stringify(row[s].firstNon2xx ?? null)
-      )
+    // The same mix as the first row, against the app at fewer connections.
+    const sweep: Measured[] = [];
+    for (const connections of sweepConnections()) {
+      sweep.push(await load(app, mixes[0], tmp, connections));
+    }
+    const everyRun = [
+      ...rows.flatMap((
+        row,
+      ) => [[`app ${row.mix.name}`, row.app], [`bare ${row.mix.name}`, row.bare]]),
+      ...sweep.map((r) => [`app ${mixes[0].name} at ${r.connections} connections`, r]),
+    ] as [string, Measured][];
+    const failures = everyRun.filter(([, r]) =>
+      r.errors || !r.requests || r.statuses["200"] !== r.requests
+    ).map(([name, r]) =>
+      `${name}: ${r.errors} errors (${r.firstError ?? "-"}), ${r.non2xx} non-2xx, statuses ` +
+      `${JSON.stringify(r.statuses)}, first ${JSON.stringify(r.firstNon2xx ?? null)}`
     );
     if (failures.length) {
       const tail = (await Deno.readTextFile(`${tmp}/app.log`)).slice(-3000);
@@ -228,7 +239,7 @@ async function bench() {
     for (const [name, list] of Object.entries(plans)) {
       console.log(`\nEvery plan of the ${name} call that reads courses:\n\n${list.join("\n\n")}`);
     }
-    const block = await describeRun(db.description, filled, rows, plans);
+    const block = await describeRun(db.description, filled, rows, sweep, plans);
     console.log(`\n${block}`);
     await writeModeSection("## bench:catalog", INTRO, MODE_TITLES, "postgres", block);
     console.log(`written to ${DOC}`);
@@ -413,14 +424,29 @@ function tidyPlan(notice: string): string {
   return [lines[0].trim(), ...shown, ...lines.slice(planStart)].join("\n").trimEnd();
 }
 
+/** `--sweep`: the numbers of connections, each below `--connections`, in increasing order. */
+function sweepConnections(): number[] {
+  const most = Number(flags.connections);
+  const list = flags.sweep!.split(",").filter((x) => x.trim()).map(Number);
+  if (list.some((x) => !Number.isInteger(x) || x < 1 || x >= most)) {
+    throw new Error(`--sweep takes whole numbers of connections below --connections (${most})`);
+  }
+  return [...new Set(list)].sort((a, b) => a - b);
+}
+
 /** One loadgen run of a mix against one server, with the bench database's backends' CPU. */
-async function load(server: Server, mix: Mix, tmp: string): Promise<Measured> {
+async function load(
+  server: Server,
+  mix: Mix,
+  tmp: string,
+  connections = Number(flags.connections),
+): Promise<Measured> {
   const pathsFile = `${tmp}/paths.json`;
   await Deno.writeTextFile(pathsFile, JSON.stringify(mix.paths));
   const marks: { at: number; backends: Map<number, number> }[] = [];
   const result = await runLoad(server, {
     url: new URL(mix.paths[0], server.url),
-    connections: flags.connections!,
+    connections: String(connections),
     warmup: flags.warmup!,
     duration: flags.duration!,
     client: flags.client!,
@@ -432,7 +458,7 @@ async function load(server: Server, mix: Mix, tmp: string): Promise<Measured> {
   let seconds = 0;
   for (const [pid, cpu] of to.backends) seconds += cpu - (from.backends.get(pid) ?? 0);
   const pgCpu = Math.round(seconds / ((to.at - from.at) / 1000) * 100);
-  return { ...result, pgCpu, otherCpu: Math.max(0, result.otherCpu - pgCpu) };
+  return { ...result, connections, pgCpu, otherCpu: Math.max(0, result.otherCpu - pgCpu) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -451,6 +477,7 @@ async function describeRun(
   database: string,
   filled: FilledCatalog,
   rows: Row[],
+  sweep: Measured[],
   plans: { filtered: string[]; search: string[] },
 ): Promise<string> {
   const host = await machine();
@@ -523,6 +550,21 @@ async function describeRun(
         `| ${n(Math.round(allows))}/s | ${ms(Number(flags.connections) / allows * 1000)} |`;
     }),
   );
+  // Latency by load: where a closed loop's P95 crosses a target on this machine.
+  if (sweep.length) {
+    out.push(
+      "",
+      `${rows[0].mix.name}, app, by number of connections (the ${flags.connections} from the ` +
+        "table above):",
+      "",
+      "| Connections | req/s | P50 ms | P95 ms | P99 ms | Other CPU |",
+      "| ---: | ---: | ---: | ---: | ---: | ---: |",
+      ...[...sweep, rows[0].app].map((r) =>
+        `| ${r.connections} | ${n(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} ` +
+        `| ${r.otherCpu} % |`
+      ),
+    );
+  }
   // The page query (the call's first statement) in full; how the others read courses, in short.
   const planBlock = (title: string, query: string, list: string[]) => {
     const others = [
@@ -570,7 +612,8 @@ the SQL's. CPU columns, % of one core over the measured window: Server (the app'
 handler's process), PostgreSQL (the bench database's backends, found by their process title),
 Client (the load generator), Other (the rest of the machine: PostgreSQL's shared processes, and
 anything else that was running — a high Other means a busy machine). Below the table, the CPU
-each request cost, and what that would allow on cores of its own (an estimate). The plans are
+each request cost, and what that would allow on cores of its own (an estimate); then the API
+without filters against the app at fewer connections (\`--sweep\`). The plans are
 auto_explain's (ANALYZE, BUFFERS, nested statements) of one call made by the student after six
 warm-up calls on the same connection (the run prints every plan of the call); the run fails if any
 statement of the filtered page's call reads courses with a Seq Scan.
