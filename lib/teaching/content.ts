@@ -156,6 +156,8 @@ export interface LessonEditor {
   lesson: EditableLesson;
   /** How many lessons its module has (for the move buttons). */
   lessonCount: number;
+  /** The course's modules in order (where the lesson may move to). */
+  modules: { id: string; title: string }[];
 }
 
 export async function lessonEditor(
@@ -170,7 +172,11 @@ export async function lessonEditor(
       "select count(*)::int as count from public.lessons where module_id = $1",
       [lesson.module_id],
     );
-    return { course, lesson, lessonCount: Number(count) };
+    const modules = await q<{ id: string; title: string }>(
+      "select id, title from public.modules where course_id = $1 order by position, id",
+      [courseId],
+    );
+    return { course, lesson, lessonCount: Number(count), modules };
   });
 }
 
@@ -276,6 +282,25 @@ export async function moveLesson(
   return await withEditableCourse(db, claims, courseId, async (q) => {
     const lesson = await lessonOf(q, courseId, lessonId);
     await q("select public.move_lesson($1, $2)", [lessonId, position]);
+    return lesson;
+  });
+}
+
+/**
+ * Moves a lesson to the end of another module of the course (public.move_lesson_to_module); the
+ * module it left is numbered again. Returns the lesson as it was.
+ */
+export async function moveLessonToModule(
+  db: Db,
+  claims: Claims,
+  courseId: string,
+  lessonId: string,
+  moduleId: string,
+): Promise<EditableLesson> {
+  if (!isUuid(moduleId)) throw new HttpError(400, "Choose a module.");
+  return await withEditableCourse(db, claims, courseId, async (q) => {
+    const lesson = await lessonOf(q, courseId, lessonId);
+    await q("select public.move_lesson_to_module($1, $2)", [lessonId, moduleId]);
     return lesson;
   });
 }

@@ -9,6 +9,7 @@ import { isUuid } from "../ids.ts";
 import type { Claims, Db, Query } from "../db/types.ts";
 import { FieldProblem } from "../http/form_failure.ts";
 import type { CourseInput } from "./input.ts";
+import type { Instructor } from "../catalog.ts";
 
 export type CourseStatus = "draft" | "published";
 
@@ -156,6 +157,10 @@ export interface ModuleWithLessons {
 
 export interface CourseEditor {
   course: EditableCourse;
+  /** Who teaches it, by name. */
+  instructors: Instructor[];
+  /** For the school's admins, the teachers they could add; null for instructors. */
+  candidates: Instructor[] | null;
   prerequisites: CourseRef[];
   modules: ModuleWithLessons[];
 }
@@ -176,8 +181,36 @@ export async function courseEditor(
       [courseId],
     );
     const modules = await modulesWithLessons(q, courseId);
-    return { course, prerequisites, modules };
+    const instructors = await instructorsOf(q, courseId);
+    // Only admins are offered the form; the database still decides who may add (RLS).
+    const candidates = claims.app_metadata.user_role === "admin"
+      ? await instructorCandidates(q, courseId)
+      : null;
+    return { course, instructors, candidates, prerequisites, modules };
   });
+}
+
+/** The course's instructors by name, as the catalog's card lists them. */
+export async function instructorsOf(q: Query, courseId: string): Promise<Instructor[]> {
+  const [row] = await q<{ instructors: Instructor[] | string }>(
+    "select instructors from private.course_cards(array[$1::uuid])",
+    [courseId],
+  );
+  if (!row) return [];
+  return typeof row.instructors === "string" ? JSON.parse(row.instructors) : row.instructors;
+}
+
+/** The school's teachers who could be added (not disabled, not teaching it yet), by name. */
+export async function instructorCandidates(q: Query, courseId: string): Promise<Instructor[]> {
+  return await q<Instructor>(
+    `select p.id, p.full_name as name
+       from public.people p
+      where p.role = 'teacher' and p.status <> 'disabled'
+        and not exists (select from public.course_instructors ci
+                         where ci.course_id = $1 and ci.teacher_id = p.id)
+      order by p.full_name, p.id`,
+    [courseId],
+  );
 }
 
 /** The course's modules in order, each with its lessons in order. */

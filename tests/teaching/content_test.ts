@@ -223,3 +223,66 @@ Deno.test("text lessons: add, edit, reorder, delete; the last lesson of a publis
     assert.equal((await lessonsOf(t, module.id))[0].title, "Map scale");
   });
 });
+
+Deno.test("a lesson moves to another module of its course, to the end; both stay numbered", async () => {
+  await withTeachingApp(async (app, t) => {
+    const teacher = await cookieFor(app, "teacher1");
+    const id = idFrom(
+      (await post(app, "/portal/teach/new", teacher, course)).headers.get("Location"),
+    );
+    const base = `/portal/teach/${id}`;
+    for (const title of ["Maps", "Rivers"]) await post(app, `${base}/modules`, teacher, { title });
+    const [maps, rivers] = await modulesOf(t, id);
+    const add = (moduleId: string, title: string) =>
+      post(app, `${base}/modules/${moduleId}/lessons/new?kind=text`, teacher, {
+        title,
+        duration_minutes: "5",
+        body: `${title}.`,
+      });
+    for (const title of ["Scale", "Legend", "Grid"]) await add(maps.id, title);
+    await add(rivers.id, "Deltas");
+    const [, legend] = await lessonsOf(t, maps.id);
+
+    const editor = await (await get(app, `${base}/lessons/${legend.id}`, teacher)).text();
+    assert.match(editor, /Move to another module/);
+    assert.match(editor, new RegExp(`<option value="${rivers.id}">Rivers</option>`));
+    assert.ok(!editor.includes(`<option value="${maps.id}">`), "not its own module");
+
+    const moved = await post(app, `${base}/lessons/${legend.id}/module`, teacher, {
+      module_id: rivers.id,
+    });
+    assert.equal(moved.status, 303);
+    assert.equal(
+      moved.headers.get("Location"),
+      `${base}/modules/${rivers.id}?done=lesson-moved#lessons`,
+    );
+    assert.deepEqual((await lessonsOf(t, maps.id)).map((l) => [l.title, l.position]), [
+      ["Scale", 1],
+      ["Grid", 2],
+    ]);
+    assert.deepEqual((await lessonsOf(t, rivers.id)).map((l) => [l.title, l.position]), [
+      ["Deltas", 1],
+      ["Legend", 2],
+    ]);
+
+    // A module of another course, or no module: refused, nothing moves.
+    const algebra = await courseByCode(t, "MATH-G10-ALG1");
+    const [foreign] = await modulesOf(t, algebra.id);
+    const elsewhere = await post(app, `${base}/lessons/${legend.id}/module`, teacher, {
+      module_id: foreign.id,
+    });
+    assert.equal(elsewhere.status, 422);
+    assert.match(await elsewhere.text(), /Choose a module of this course\./);
+    const none = await post(app, `${base}/lessons/${legend.id}/module`, teacher, { module_id: "" });
+    assert.equal(none.status, 400);
+    assert.equal((await lessonsOf(t, rivers.id)).length, 2, "still in Rivers");
+
+    // Another teacher does not even see this draft.
+    const other = await cookieFor(app, "teacher2");
+    const refused = await post(app, `${base}/lessons/${legend.id}/module`, other, {
+      module_id: maps.id,
+    });
+    assert.equal(refused.status, 404);
+    assert.equal((await lessonsOf(t, rivers.id)).length, 2, "still in Rivers");
+  });
+});

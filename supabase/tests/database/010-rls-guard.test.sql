@@ -97,7 +97,7 @@ select results_eq(
             ('complete_lesson(uuid)'), ('content_course_id(uuid,uuid,uuid)'),
             ('course_outline(uuid)'), ('course_roster(uuid)'),
             ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
-            ('move_lesson(uuid,integer)'), ('move_module(uuid,integer)'),
+            ('move_lesson(uuid,integer)'), ('move_lesson_to_module(uuid,uuid)'), ('move_module(uuid,integer)'),
             ('my_enrollments()'), ('people_with_status()'),
             ('private.content_course_ids()'), ('private.course_cards(uuid[])'),
             ('private.course_instructor_list(uuid)'),
@@ -108,7 +108,7 @@ select results_eq(
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
   'and the course functions (catalog, outline, instructor names, card extras, enrol, my '
   'enrolments, roster, complete lesson, record a view, content access, create a course, move a '
-  'module or lesson)'
+  'module or lesson, move a lesson to another module)'
 );
 
 select is_empty(

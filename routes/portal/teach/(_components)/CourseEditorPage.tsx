@@ -19,6 +19,8 @@ export interface CourseEditorData extends CourseEditor {
   details?: FormState;
   /** The "add a module" form after a refusal. */
   newModule?: FormState;
+  /** The "add an instructor" form after a refusal. */
+  newInstructor?: FormState;
 }
 
 const KIND_LABEL = { text: "Text", pdf: "PDF", video: "Video" } as const;
@@ -46,7 +48,7 @@ export function CourseEditorPage({ data }: { data: CourseEditorData }) {
         <p class="text-stone-700">
           {published
             ? "Students of your school see this course in the catalog and can enrol."
-            : "Only you, the other instructors and the school's admins see this draft. Publish it once it has at least one lesson."}
+            : "Only you, the other instructors and the school's admins see this draft. Publish it once it has at least one lesson and an instructor."}
         </p>
         <input type="hidden" name="status" value={published ? "draft" : "published"} />
         <button type="submit" class={buttonClass}>{published ? "Unpublish" : "Publish"}</button>
@@ -56,6 +58,8 @@ export function CourseEditorPage({ data }: { data: CourseEditorData }) {
           </a>
         )}
       </form>
+
+      <Instructors data={data} base={base} />
 
       <form method="post" action={base} class="space-y-3 rounded border p-4">
         <h2 class="text-xl font-bold">Details</h2>
@@ -146,5 +150,68 @@ export function CourseEditorPage({ data }: { data: CourseEditorData }) {
         </form>
       </div>
     </section>
+  );
+}
+
+/** Who teaches the course; the school's admins (given candidates) add and remove teachers. */
+function Instructors({ data, base }: { data: CourseEditorData; base: string }) {
+  const { instructors, candidates } = data;
+  const form = data.newInstructor ?? {};
+  return (
+    <div class="space-y-3 rounded border p-4" id="instructors">
+      <h2 class="text-xl font-bold">Instructors</h2>
+      {instructors.length === 0
+        ? <p class="text-stone-700">Nobody teaches this course yet.</p>
+        : (
+          <ul class="space-y-1" data-testid="instructors">
+            {instructors.map((teacher) => (
+              <li key={teacher.id} class="flex flex-wrap items-center gap-2">
+                <span>{teacher.name}</span>
+                {candidates && (
+                  <form method="post" action={`${base}/instructors/${teacher.id}/remove`}>
+                    <button
+                      type="submit"
+                      class={quietButtonClass}
+                      aria-label={`Remove ${teacher.name}`}
+                    >
+                      Remove
+                    </button>
+                  </form>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      {candidates
+        ? (candidates.length === 0
+          ? <p class="text-sm text-stone-600">Every teacher of the school already teaches it.</p>
+          : (
+            <form method="post" action={`${base}/instructors`} class="space-y-2">
+              <label class="block space-y-1">
+                <span class="font-semibold">Add a teacher</span>
+                <select
+                  name="teacher_id"
+                  id="teacher_id"
+                  class={inputClass}
+                  aria-invalid={form.fieldErrors?.teacher_id ? true : undefined}
+                  aria-describedby={form.fieldErrors?.teacher_id ? "teacher_id-problem" : undefined}
+                >
+                  {candidates.map((teacher) => (
+                    <option
+                      key={teacher.id}
+                      value={teacher.id}
+                      selected={form.values?.teacher_id === teacher.id}
+                    >
+                      {teacher.name}
+                    </option>
+                  ))}
+                </select>
+                <Problems name="teacher_id" form={form} />
+              </label>
+              <button type="submit" class={buttonClass}>Add instructor</button>
+            </form>
+          ))
+        : <p class="text-sm text-stone-600">The school's admins choose who teaches a course.</p>}
+    </div>
   );
 }

@@ -14,6 +14,8 @@ const NOTICES: Record<string, string> = {
   "module-added": "Module added.",
   "module-moved": "Module moved.",
   "module-deleted": "Module deleted.",
+  "instructor-added": "Instructor added.",
+  "instructor-removed": "Instructor removed.",
 };
 
 const DETAIL_FIELDS = [...COURSE_FIELDS, "add_prerequisite"];

@@ -20,6 +20,7 @@ import { Messages } from "../../../../../../components/Messages.tsx";
 import { Breadcrumbs } from "../../../(_components)/Breadcrumbs.tsx";
 import { KIND_TITLE, LessonForm, uploadOf } from "../../../(_components)/LessonForms.tsx";
 import { MoveButtons } from "../../../(_components)/MoveButtons.tsx";
+import { MoveToModule } from "../../../(_components)/MoveToModule.tsx";
 import {
   goTo,
   noticeFor,
@@ -146,6 +147,10 @@ export default define.page<typeof handler>(({ data }) => {
           Delete this lesson
         </a>
       </p>
+      <MoveToModule
+        action={`${base}/lessons/${lesson.id}/module`}
+        modules={data.modules.filter((m) => m.id !== lesson.module_id)}
+      />
       <LessonForm
         kind={lesson.kind}
         action={`${base}/lessons/${lesson.id}${
