@@ -158,6 +158,15 @@ export interface LessonEditor {
   lessonCount: number;
   /** The course's modules in order (where the lesson may move to). */
   modules: { id: string; title: string }[];
+  /** A video lesson's streaming versions (public.lesson_video_status); null otherwise. */
+  video: VideoStatus | null;
+}
+
+/** The latest transcoding job of a video lesson's current file, as its editors see it. */
+export interface VideoStatus {
+  status: "queued" | "running" | "done" | "failed" | "dead";
+  attempts: number;
+  last_error: string | null;
 }
 
 export async function lessonEditor(
@@ -176,7 +185,19 @@ export async function lessonEditor(
       "select id, title from public.modules where course_id = $1 order by position, id",
       [courseId],
     );
-    return { course, lesson, lessonCount: Number(count), modules };
+    const [video] = lesson.kind === "video"
+      ? await q<VideoStatus>(
+        "select status, attempts, last_error from public.lesson_video_status($1)",
+        [lessonId],
+      )
+      : [];
+    return {
+      course,
+      lesson,
+      lessonCount: Number(count),
+      modules,
+      video: video ? { ...video, attempts: Number(video.attempts) } : null,
+    };
   });
 }
 
@@ -302,6 +323,19 @@ export async function moveLessonToModule(
     const lesson = await lessonOf(q, courseId, lessonId);
     await q("select public.move_lesson_to_module($1, $2)", [lessonId, moduleId]);
     return lesson;
+  });
+}
+
+/** Queues the video's transcoding again once the worker gave up (public.retry_video_job). */
+export async function retryVideo(
+  db: Db,
+  claims: Claims,
+  courseId: string,
+  lessonId: string,
+): Promise<void> {
+  await withEditableCourse(db, claims, courseId, async (q) => {
+    await lessonOf(q, courseId, lessonId);
+    await q("select public.retry_video_job($1)", [lessonId]);
   });
 }
 

@@ -97,18 +97,20 @@ select results_eq(
             ('complete_lesson(uuid)'), ('content_course_id(uuid,uuid,uuid)'),
             ('course_outline(uuid)'), ('course_roster(uuid)'),
             ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
-            ('move_lesson(uuid,integer)'), ('move_lesson_to_module(uuid,uuid)'), ('move_module(uuid,integer)'),
+            ('lesson_video_status(uuid)'), ('move_lesson(uuid,integer)'), ('move_lesson_to_module(uuid,uuid)'),
+            ('move_module(uuid,integer)'),
             ('my_enrollments()'), ('people_with_status()'),
             ('private.content_course_ids()'), ('private.course_cards(uuid[])'),
             ('private.course_instructor_list(uuid)'),
             ('private.current_tenant_id()'), ('private.current_user_role()'),
             ('private.editable_course_ids()'), ('private.enrolled_course_ids()'), ('private.guardian_student_ids()'),
             ('private.is_valid_timezone(text)'), ('private.taught_course_ids()'),
-            ('record_lesson_view(uuid)') $$,
+            ('record_lesson_view(uuid)'), ('retry_video_job(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
   'and the course functions (catalog, outline, instructor names, card extras, enrol, my '
   'enrolments, roster, complete lesson, record a view, content access, create a course, move a '
-  'module or lesson, move a lesson to another module)'
+  'module or lesson, move a lesson to another module, a video''s streaming versions and retrying '
+  'them)'
 );
 
 select is_empty(

@@ -21,6 +21,7 @@ import { Breadcrumbs } from "../../../(_components)/Breadcrumbs.tsx";
 import { KIND_TITLE, LessonForm, uploadOf } from "../../../(_components)/LessonForms.tsx";
 import { MoveButtons } from "../../../(_components)/MoveButtons.tsx";
 import { MoveToModule } from "../../../(_components)/MoveToModule.tsx";
+import { VideoStatusNote } from "../../../(_components)/VideoStatus.tsx";
 import {
   goTo,
   noticeFor,
@@ -49,7 +50,10 @@ interface LessonPageData extends LessonEditor {
   fileUrl?: string;
 }
 
-const NOTICES: Record<string, string> = { saved: "Lesson saved." };
+const NOTICES: Record<string, string> = {
+  saved: "Lesson saved.",
+  "video-retried": "The video worker will try again.",
+};
 
 async function pageData(state: State, courseId: string, lessonId: string) {
   const editor = await lessonEditor(state.db, state.session!, courseId, lessonId);
@@ -147,6 +151,10 @@ export default define.page<typeof handler>(({ data }) => {
           Delete this lesson
         </a>
       </p>
+      <VideoStatusNote
+        video={data.video}
+        retryAction={`${base}/lessons/${lesson.id}/retry-video`}
+      />
       <MoveToModule
         action={`${base}/lessons/${lesson.id}/module`}
         modules={data.modules.filter((m) => m.id !== lesson.module_id)}

@@ -1,0 +1,110 @@
+-- 20261129001000_video_status.sql — the lesson editor tells a video lesson's editors how its
+-- streaming versions (the HLS ladder) are getting on, and lets them try again once the worker has
+-- given up:
+--
+--   * public.lesson_video_status(lesson) — the latest job for the lesson's current file: queued,
+--     running, done, failed (the file cannot be transcoded: not retried) or dead (given up after 5
+--     attempts), with its attempts and the worker's message. Nothing for anyone who may not change
+--     the lesson, a lesson without a video, or a file no job was made for;
+--   * public.retry_video_job(lesson) — queues a new job for the current file when the latest one
+--     is dead. A failed file would fail again: another upload is the way (EL409 says so).
+--
+-- The jobs table stays the worker's (private, no grants); these two functions are the only way
+-- people reach it, and they check who is asking first.
+--
+-- Error codes raised here (the TypeScript layer maps codes, never messages, to HTTP):
+--   EL404  the lesson is unknown, of another school, or not readable        -> 404
+--   EL403  readable, but not the caller's to change                          -> 403
+--   EL409  nothing to retry: no video, or its versions are not dead          -> 409
+--
+-- Run by the migration owner inside one transaction (no begin/commit here).
+
+-- Security definer: reads the worker's table, for the lesson's editors only.
+create function public.lesson_video_status(p_lesson_id uuid)
+  returns table (status text, attempts integer, last_error text, changed_at timestamptz)
+  language plpgsql
+  stable
+  security definer
+  set search_path = ''
+as $$
+begin
+  return query
+  select j.status, j.attempts, j.last_error, coalesce(j.finished_at, j.started_at, j.created_at)
+  from public.lessons l
+  join private.video_jobs j
+    on j.tenant_id = l.tenant_id and j.lesson_id = l.id and j.source_path = l.storage_path
+  where l.id = p_lesson_id
+    and l.tenant_id = private.current_tenant_id()
+    and l.kind = 'video'
+    and l.course_id in (select private.editable_course_ids())
+  order by j.id desc
+  limit 1;
+end
+$$;
+comment on function public.lesson_video_status(uuid) is
+  'The latest transcoding job of a video lesson''s current file (status queued, running, done, '
+  'failed or dead; attempts; the worker''s message; when it last changed), for the course''s '
+  'instructors and the school''s admins; no row for anyone else or without a job.';
+revoke execute on function public.lesson_video_status(uuid) from public, anon, authenticated;
+grant execute on function public.lesson_video_status(uuid) to authenticated;
+
+-- Security definer: inserts into the worker's table after checking the caller may change the
+-- lesson. The lesson row is locked first, so a new upload and a retry cannot cross.
+create function public.retry_video_job(p_lesson_id uuid)
+  returns bigint
+  language plpgsql
+  volatile
+  security definer
+  set search_path = ''
+as $$
+declare
+  v_lesson public.lessons;
+  v_last text;
+  v_job_id bigint;
+begin
+  select l.* into v_lesson
+  from public.lessons l
+  where l.id = p_lesson_id and l.tenant_id = private.current_tenant_id()
+  for update;
+  if not found or not (
+    v_lesson.course_id in (select private.editable_course_ids())
+    or v_lesson.course_id in (select private.content_course_ids())
+  ) then
+    raise exception 'Lesson not found.' using errcode = 'EL404';
+  end if;
+  if v_lesson.course_id not in (select private.editable_course_ids()) then
+    raise exception 'Only the course''s instructors and the school''s admins can change it.'
+      using errcode = 'EL403';
+  end if;
+  if v_lesson.kind <> 'video' or v_lesson.storage_path is null then
+    raise exception 'This lesson has no video to prepare.' using errcode = 'EL409';
+  end if;
+
+  select j.status into v_last
+  from private.video_jobs j
+  where j.tenant_id = v_lesson.tenant_id and j.lesson_id = v_lesson.id
+    and j.source_path = v_lesson.storage_path
+  order by j.id desc
+  limit 1;
+  if v_last = 'failed' then
+    raise exception 'This file cannot be prepared for streaming; upload another file.'
+      using errcode = 'EL409';
+  end if;
+  if v_last is distinct from 'dead' then
+    raise exception 'Nothing to try again: the streaming versions are ready or on their way.'
+      using errcode = 'EL409';
+  end if;
+
+  insert into private.video_jobs (tenant_id, course_id, lesson_id, source_path)
+  values (v_lesson.tenant_id, v_lesson.course_id, v_lesson.id, v_lesson.storage_path)
+  returning id into v_job_id;
+  return v_job_id;
+end
+$$;
+comment on function public.retry_video_job(uuid) is
+  'Queues a new transcoding job for a video lesson''s current file whose latest job is dead, and '
+  'returns its id. For the course''s instructors and the school''s admins: EL404 Lesson not found. '
+  '(unknown, other school, not readable), EL403 readable but not theirs, EL409 no video, a failed '
+  'file (upload another), or nothing to retry.';
+revoke execute on function public.retry_video_job(uuid) from public, anon, authenticated;
+grant execute on function public.retry_video_job(uuid) to authenticated;
