@@ -191,7 +191,7 @@ export async function courseEditor(
 }
 
 /** The course's instructors by name, as the catalog's card lists them. */
-export async function instructorsOf(q: Query, courseId: string): Promise<Instructor[]> {
+async function instructorsOf(q: Query, courseId: string): Promise<Instructor[]> {
   const [row] = await q<{ instructors: Instructor[] | string }>(
     "select instructors from private.course_cards(array[$1::uuid])",
     [courseId],
@@ -201,7 +201,7 @@ export async function instructorsOf(q: Query, courseId: string): Promise<Instruc
 }
 
 /** The school's teachers who could be added (not disabled, not teaching it yet), by name. */
-export async function instructorCandidates(q: Query, courseId: string): Promise<Instructor[]> {
+async function instructorCandidates(q: Query, courseId: string): Promise<Instructor[]> {
   return await q<Instructor>(
     `select p.id, p.full_name as name
        from public.people p

@@ -1,6 +1,6 @@
 /**
- * A course's instructors in the course editor: who teaches it, and the school's admins adding
- * or removing teachers. The database decides who may (admins of the course's school: RLS, else
+ * Changing who teaches a course (the course editor's "Instructors"): the school's admins add and
+ * remove teachers. The database decides who may (admins of the course's school: RLS, else
  * 42501) and whom (an active teacher of that school, EL422); a published course keeps at least one
  * instructor (EL409). This module runs the statements and names refusals for the form.
  */

@@ -21,7 +21,7 @@
 
 -- Security definer: reads the worker's table, for the lesson's editors only.
 create function public.lesson_video_status(p_lesson_id uuid)
-  returns table (status text, attempts integer, last_error text, changed_at timestamptz)
+  returns table (status text, attempts integer, last_error text)
   language plpgsql
   stable
   security definer
@@ -29,7 +29,7 @@ create function public.lesson_video_status(p_lesson_id uuid)
 as $$
 begin
   return query
-  select j.status, j.attempts, j.last_error, coalesce(j.finished_at, j.started_at, j.created_at)
+  select j.status, j.attempts, j.last_error
   from public.lessons l
   join private.video_jobs j
     on j.tenant_id = l.tenant_id and j.lesson_id = l.id and j.source_path = l.storage_path
@@ -43,7 +43,7 @@ end
 $$;
 comment on function public.lesson_video_status(uuid) is
   'The latest transcoding job of a video lesson''s current file (status queued, running, done, '
-  'failed or dead; attempts; the worker''s message; when it last changed), for the course''s '
+  'failed or dead; attempts; the worker''s message), for the course''s '
   'instructors and the school''s admins; no row for anyone else or without a job.';
 revoke execute on function public.lesson_video_status(uuid) from public, anon, authenticated;
 grant execute on function public.lesson_video_status(uuid) to authenticated;
