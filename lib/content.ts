@@ -9,7 +9,7 @@ import type { Claims, Db } from "./db/types.ts";
 import { DbError, httpFailureFor } from "./db/errors.ts";
 import { myEnrollments } from "./enrollment.ts";
 import type { FileStorage } from "./storage/types.ts";
-import { hlsPrefixColumn, hlsUrlFor } from "./video/renditions.ts";
+import { hlsPrefixColumn, hlsUrlFor, videoTtlSeconds } from "./video/renditions.ts";
 
 export type LessonKind = "video" | "pdf" | "text";
 
@@ -276,15 +276,16 @@ export async function lessonFiles(
   >,
 ): Promise<LessonFiles | null> {
   if (lesson.kind === "text" || !lesson.storage_path) return null;
-  const fileUrl = await storage.signedUrl(lesson.storage_path);
   if (lesson.kind === "video") {
     return {
-      fileUrl,
+      fileUrl: await storage.signedUrl(lesson.storage_path, {
+        ttlSeconds: videoTtlSeconds(lesson.duration_seconds),
+      }),
       hlsUrl: await hlsUrlFor(storage, lesson.hls_prefix, lesson.duration_seconds),
     };
   }
   return {
-    fileUrl,
+    fileUrl: await storage.signedUrl(lesson.storage_path),
     downloadUrl: await storage.signedUrl(lesson.storage_path, {
       downloadName: downloadName(lesson.title, lesson.content_type ?? "application/pdf"),
     }),

@@ -9,7 +9,7 @@ import { findFfmpeg } from "./ffmpeg.ts";
 import { startVideoWorker, type VideoStorage, type VideoWorker } from "./worker.ts";
 
 export type { VideoStorage, VideoWorker } from "./worker.ts";
-export { hlsPrefixColumn, hlsTtlSeconds, hlsUrlFor } from "./renditions.ts";
+export { hlsPrefixColumn, hlsUrlFor, videoTtlSeconds } from "./renditions.ts";
 
 /** VIDEO_TRANSCODE=on and no ffmpeg: start-up stops with this message. */
 export class FfmpegMissingError extends Error {

@@ -15,11 +15,11 @@ export const hlsPrefixColumn = (lessons = "l") =>
        and r.source_path = ${lessons}.storage_path) as hls_prefix`;
 
 /**
- * How long the ladder's URL lives: a player fetches segments all along the playback, so 15
- * minutes (a file URL's life) would cut a longer lesson off half-way. Twice the video's length
- * (pauses, rewinds) plus 15 minutes, at most 6 hours.
+ * How long a video's URLs live — the ladder's and the MP4's: a player fetches segments or byte
+ * ranges all along the playback, so 15 minutes (a PDF's URL's life) would cut a longer lesson off
+ * half-way. Twice the video's length (pauses, rewinds) plus 15 minutes, at most 6 hours.
  */
-export function hlsTtlSeconds(durationSeconds: number): number {
+export function videoTtlSeconds(durationSeconds: number): number {
   return Math.min(6 * 3600, 900 + 2 * Math.max(0, durationSeconds || 0));
 }
 
@@ -31,6 +31,6 @@ export async function hlsUrlFor(
 ): Promise<string | null> {
   if (!hlsPrefix) return null;
   return await storage.signedFolderUrl(hlsPrefix, "master.m3u8", {
-    ttlSeconds: hlsTtlSeconds(durationSeconds),
+    ttlSeconds: videoTtlSeconds(durationSeconds),
   });
 }

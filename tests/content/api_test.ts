@@ -60,6 +60,11 @@ Deno.test("lessons: kind, duration, completion, signed file URLs that play and d
     const size = (await Deno.stat(`${files.dir}/demo/nairobi/math-g10-alg1/m1-l2.mp4`)).size;
     assert.equal(video.byteSize, size);
 
+    // A video's URL lives for its playback (twice its 12 s, plus 15 minutes); a PDF's 15 minutes.
+    const lifetime = (url: string) =>
+      Number(/\/files\/(\d+)\./.exec(url)![1]) - Math.floor(Date.now() / 1000);
+    assert.ok(Math.abs(lifetime(video.fileUrl!) - (900 + 2 * 12)) <= 5, video.fileUrl);
+
     // the signed URL plays: a range request as a video element makes it
     const played = await call(app, video.fileUrl!, { headers: { Range: "bytes=0-1023" } });
     assert.equal(played.status, 206);
@@ -71,6 +76,7 @@ Deno.test("lessons: kind, duration, completion, signed file URLs that play and d
     const pdf = (last.body.lessons as Lesson[]).find((l) => l.kind === "pdf")!;
     assert.equal(pdf.id, course.pdf);
     assert.equal(pdf.completed, false);
+    assert.ok(Math.abs(lifetime(pdf.fileUrl!) - 900) <= 5, pdf.fileUrl);
     const shown = await call(app, pdf.fileUrl!);
     assert.equal(shown.headers.get("Content-Type"), "application/pdf");
     assert.equal(shown.headers.get("Content-Disposition"), "inline");
@@ -82,14 +88,22 @@ Deno.test("lessons: kind, duration, completion, signed file URLs that play and d
     );
     assert.equal(String((await downloaded.arrayBuffer()).byteLength), String(pdf.byteSize));
 
-    // … and stops working after 15 minutes, or when tampered with
+    // … and stops working after 15 minutes (a video's after its playback time), or when
+    // tampered with
     const tampered = await call(app, pdf.fileUrl!.replace("m3-l3.pdf", "m1-l2.mp4"));
     assert.equal(tampered.status, 403);
     assert.match(await tampered.text(), /not valid/);
     files.advance(15 * 60 * 1000 + 1);
-    const expired = await call(app, video.fileUrl!, { headers: { Range: "bytes=0-1" } });
+    const expired = await call(app, pdf.fileUrl!);
     assert.equal(expired.status, 403);
     assert.match(await expired.text(), /expired/);
+    const playing = await call(app, video.fileUrl!, { headers: { Range: "bytes=0-1" } });
+    assert.equal(playing.status, 206, "the video still plays 15 minutes on");
+    await playing.body?.cancel();
+    files.advance(2 * 12 * 1000);
+    const over = await call(app, video.fileUrl!, { headers: { Range: "bytes=0-1" } });
+    assert.equal(over.status, 403);
+    assert.match(await over.text(), /expired/);
   });
 });
 

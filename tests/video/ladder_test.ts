@@ -7,7 +7,7 @@ import {
   planLadder,
   targetFps,
 } from "../../lib/video/ladder.ts";
-import { hlsTtlSeconds } from "../../lib/video/renditions.ts";
+import { videoTtlSeconds } from "../../lib/video/renditions.ts";
 
 const source = (width: number, height: number, extra = {}) => ({
   width,
@@ -137,5 +137,5 @@ Deno.test("the master must list exactly the rungs asked for; variants must be fi
 });
 
 Deno.test("the ladder's URL lives twice the lesson plus 15 minutes, at most 6 hours", () => {
-  assert.deepEqual([0, 12, 3600, 86400, NaN].map(hlsTtlSeconds), [900, 924, 8100, 21600, 900]);
+  assert.deepEqual([0, 12, 3600, 86400, NaN].map(videoTtlSeconds), [900, 924, 8100, 21600, 900]);
 });
