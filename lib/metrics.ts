@@ -96,6 +96,7 @@ export function renderMetrics(gauges: Gauge[] = []): string {
 }
 
 export const OUTBOX_GAUGE = "elymica_outbox_messages";
+export const VIDEO_LESSONS_GAUGE = "elymica_video_lessons";
 
 /** The outbox by state, read from the database when scraped. */
 export async function outboxGauge(db: Db): Promise<Gauge> {
@@ -106,5 +107,19 @@ export async function outboxGauge(db: Db): Promise<Gauge> {
     name: OUTBOX_GAUGE,
     help: "Notification outbox messages by state (pending + sending is the depth).",
     values: rows.map((r) => ({ labels: { status: r.status }, value: r.messages })),
+  };
+}
+
+/** Video lessons by their current file's transcoding state, read from the database when scraped. */
+export async function videoLessonsGauge(db: Db): Promise<Gauge> {
+  const rows = await db.asService((q) =>
+    q<{ status: string; lessons: number }>(
+      "select status, lessons from private.video_job_states()",
+    )
+  );
+  return {
+    name: VIDEO_LESSONS_GAUGE,
+    help: "Video lessons by their current file's transcoding state (dead: the worker gave up).",
+    values: rows.map((r) => ({ labels: { status: r.status }, value: r.lessons })),
   };
 }

@@ -1,6 +1,6 @@
 import { define } from "../lib/state.ts";
 import { HttpError } from "../lib/fresh/mod.ts";
-import { outboxGauge, renderMetrics } from "../lib/metrics.ts";
+import { outboxGauge, renderMetrics, videoLessonsGauge } from "../lib/metrics.ts";
 
 /** Compares without leaking, through timing, how much of a guess was right. */
 function sameSecret(given: string, expected: string): boolean {
@@ -31,7 +31,8 @@ export const handler = define.handlers({
         headers: { "WWW-Authenticate": 'Basic realm="metrics"' },
       });
     }
-    return new Response(renderMetrics([await outboxGauge(ctx.state.db)]), {
+    const gauges = await Promise.all([outboxGauge(ctx.state.db), videoLessonsGauge(ctx.state.db)]);
+    return new Response(renderMetrics(gauges), {
       headers: { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   },

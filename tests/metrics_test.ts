@@ -56,6 +56,7 @@ Deno.test("/metrics counts requests by route pattern and status, with a latency 
     assert.doesNotMatch(after, /12345/, "raw paths never become labels");
     assert.match(after, /# TYPE elymica_http_request_duration_seconds histogram/);
     assert.match(after, /^elymica_outbox_messages\{status="pending"\} 0$/m);
+    assert.match(after, /^elymica_video_lessons\{status="dead"\} 0$/m);
     assert.match(
       after,
       /elymica_http_request_duration_seconds_bucket\{route="\/api\/health",le="\+Inf"\} \d+/,

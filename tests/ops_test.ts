@@ -1,11 +1,13 @@
 /** The dashboard and alerts must query metrics the app really exports. */
 import assert from "node:assert/strict";
-import { OUTBOX_GAUGE, renderMetrics } from "../lib/metrics.ts";
+import { OUTBOX_GAUGE, renderMetrics, VIDEO_LESSONS_GAUGE } from "../lib/metrics.ts";
 
 const read = (path: string) => Deno.readTextFile(new URL(`../${path}`, import.meta.url));
 const exported = new Set(
   [
-    ...renderMetrics([{ name: OUTBOX_GAUGE, help: "", values: [] }]).matchAll(
+    ...renderMetrics(
+      [OUTBOX_GAUGE, VIDEO_LESSONS_GAUGE].map((name) => ({ name, help: "", values: [] })),
+    ).matchAll(
       /^# TYPE (\w+) (\w+)$/gm,
     ),
   ].flatMap(([, name, type]) =>
@@ -31,4 +33,9 @@ Deno.test("the alerts cover failed sign-ins over 100/min and 5xx over 5%", async
 Deno.test("the dashboard is valid JSON with panels", async () => {
   const dashboard = JSON.parse(await read("ops/grafana/auth-dashboard.json"));
   assert.ok(dashboard.panels.length >= 4);
+});
+
+Deno.test("an alert fires when the video worker has given up on a lesson", async () => {
+  const alerts = await read("ops/prometheus/alerts.yml");
+  assert.match(alerts, /elymica_video_lessons\{status="dead"\}[^\n]*> 0/);
 });

@@ -7,7 +7,9 @@
 --     attempts), with its attempts and the worker's message. Nothing for anyone who may not change
 --     the lesson, a lesson without a video, or a file no job was made for;
 --   * public.retry_video_job(lesson) — queues a new job for the current file when the latest one
---     is dead. A failed file would fail again: another upload is the way (EL409 says so).
+--     is dead. A failed file would fail again: another upload is the way (EL409 says so);
+--   * private.video_job_states() — the same states counted over the lessons, for /metrics and an
+--     alert on given-up jobs.
 --
 -- The jobs table stays the worker's (private, no grants); these two functions are the only way
 -- people reach it, and they check who is asking first.
@@ -108,3 +110,32 @@ comment on function public.retry_video_job(uuid) is
   'file (upload another), or nothing to retry.';
 revoke execute on function public.retry_video_job(uuid) from public, anon, authenticated;
 grant execute on function public.retry_video_job(uuid) to authenticated;
+
+-- For /metrics: the lessons whose streaming versions are waiting, being made, ready, failed or
+-- given up, by the latest job of each lesson's current file (finished jobs are kept as history, so
+-- counting every job would never go down). `dead` above zero wants someone to look at the server.
+create function private.video_job_states()
+  returns table (status text, lessons integer)
+  language sql
+  stable
+  security definer
+  set search_path = ''
+as $$
+  with latest as (
+    select distinct on (j.tenant_id, j.lesson_id) j.status
+    from private.video_jobs j
+    join public.lessons l
+      on l.tenant_id = j.tenant_id and l.id = j.lesson_id and l.storage_path = j.source_path
+    order by j.tenant_id, j.lesson_id, j.id desc
+  )
+  select s.status, count(x.status)::integer
+  from (values ('queued'), ('running'), ('done'), ('failed'), ('dead')) as s (status)
+  left join latest x on x.status = s.status
+  group by s.status
+  order by s.status
+$$;
+comment on function private.video_job_states() is
+  'How many lessons'' current video files are in each transcoding state (every state listed, zero '
+  'included), by their latest job: what /metrics exports for alerting on a stuck or failing worker.';
+revoke execute on function private.video_job_states() from public, anon, authenticated;
+grant execute on function private.video_job_states() to service_role;

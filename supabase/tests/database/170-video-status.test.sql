@@ -1,7 +1,7 @@
 -- A video lesson's streaming versions as its editors see them, and trying again once the worker
 -- gave up: the course's instructors and the school's admins only.
 begin;
-select plan(14);
+select plan(17);
 
 select tests.create_school('vs-a');
 select tests.create_school('vs-b');
@@ -69,6 +69,11 @@ select throws_ok(
 
 select tests.authenticate_as_owner();
 select pg_temp.set_job('dead');
+select tests.authenticate_as_service_role();
+select is(
+  (select lessons from private.video_job_states() where status = 'dead'), 1,
+  '/metrics counts the lesson whose job was given up'
+);
 
 -- Who may not see or retry it.
 select tests.authenticate_as(tests.person_id('student@vs-a.test'));
@@ -116,6 +121,17 @@ select results_eq(
   $$ select status from public.lesson_video_status('00000000-0000-4000-a920-000000000001') $$,
   $$ values ('queued'::text) $$,
   'the school''s admin sees it too'
+);
+
+select tests.authenticate_as_service_role();
+select is(
+  (select lessons from private.video_job_states() where status = 'dead'), 0,
+  'once retried, the lesson is no longer counted as given up'
+);
+select tests.authenticate_as(tests.person_id('admin@vs-a.test'));
+select throws_ok(
+  $$ select * from private.video_job_states() $$,
+  '42501', null, 'people cannot read the worker''s counts'
 );
 
 select * from finish();
