@@ -11,8 +11,8 @@
 --   * private.video_job_states() — the same states counted over the lessons, for /metrics and an
 --     alert on given-up jobs.
 --
--- The jobs table stays the worker's (private, no grants); these two functions are the only way
--- people reach it, and they check who is asking first.
+-- The jobs table stays the worker's (private, no grants); the two public functions are the only
+-- way people reach it, and they check who is asking first.
 --
 -- Error codes raised here (the TypeScript layer maps codes, never messages, to HTTP):
 --   EL404  the lesson is unknown, of another school, or not readable        -> 404
