@@ -63,7 +63,7 @@ Deno.test("lessons: kind, duration, completion, signed file URLs that play and d
     // A video's URL lives for its playback (twice its 12 s, plus 15 minutes); a PDF's 15 minutes.
     const lifetime = (url: string) =>
       Number(/\/files\/(\d+)\./.exec(url)![1]) - Math.floor(Date.now() / 1000);
-    assert.ok(Math.abs(lifetime(video.fileUrl!) - (900 + 2 * 12)) <= 5, video.fileUrl);
+    assert.ok(Math.abs(lifetime(video.fileUrl!) - (900 + 2 * 12)) <= 5, "a video URL's lifetime");
 
     // the signed URL plays: a range request as a video element makes it
     const played = await call(app, video.fileUrl!, { headers: { Range: "bytes=0-1023" } });
@@ -76,7 +76,7 @@ Deno.test("lessons: kind, duration, completion, signed file URLs that play and d
     const pdf = (last.body.lessons as Lesson[]).find((l) => l.kind === "pdf")!;
     assert.equal(pdf.id, course.pdf);
     assert.equal(pdf.completed, false);
-    assert.ok(Math.abs(lifetime(pdf.fileUrl!) - 900) <= 5, pdf.fileUrl);
+    assert.ok(Math.abs(lifetime(pdf.fileUrl!) - 900) <= 5, "a PDF URL's lifetime");
     const shown = await call(app, pdf.fileUrl!);
     assert.equal(shown.headers.get("Content-Type"), "application/pdf");
     assert.equal(shown.headers.get("Content-Disposition"), "inline");
