@@ -12,15 +12,20 @@ export type { FileStorage, PutLimits, StoredFile } from "./types.ts";
 export { createLocalStorage, type ServingStorage } from "./local.ts";
 export { createSupabaseStorage } from "./supabase.ts";
 
-/** The configured backend; both sign their own folder URLs with a key derived from jwtSecret. */
+/**
+ * The configured backend; both sign their own folder URLs with a key derived from jwtSecret. A
+ * Supabase project gets its private bucket here if it has none yet, so a new deployment needs no
+ * step in the dashboard.
+ */
 export async function createStorage(
   config: StorageConfig,
   jwtSecret: string,
 ): Promise<ServingStorage> {
   const signingKey = await deriveSigningKey(jwtSecret);
-  return config.kind === "supabase"
-    ? createSupabaseStorage({ ...config, signingKey })
-    : createLocalStorage({ root: config.dir, signingKey });
+  if (config.kind !== "supabase") return createLocalStorage({ root: config.dir, signingKey });
+  const storage = createSupabaseStorage({ ...config, signingKey });
+  await storage.ensureBucket();
+  return storage;
 }
 
 /** Origins other than ours that signed URLs point at (pages must allow them as media sources). */

@@ -40,6 +40,8 @@ const PASSED_HEADERS = [
 
 export function createSupabaseStorage(options: SupabaseStorageOptions): ServingStorage & {
   origin: string;
+  /** Creates the private bucket when the project has none of that name; true when it did. */
+  ensureBucket(): Promise<boolean>;
 } {
   const api = `${options.url.replace(/\/+$/, "")}/storage/v1`;
   const now = options.now ?? Date.now;
@@ -121,6 +123,27 @@ export function createSupabaseStorage(options: SupabaseStorageOptions): ServingS
 
   return {
     origin: new URL(options.url).origin,
+
+    async ensureBucket() {
+      const res = await doFetch(`${api}/bucket`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ id: options.bucket, name: options.bucket, public: false }),
+      });
+      if (res.ok) {
+        await res.body?.cancel();
+        return true;
+      }
+      // supabase/storage answers an existing bucket with statusCode "409" in the body, and HTTP
+      // 400 (its errors' HTTP status is 400 unless 500); 409 is accepted too.
+      const body = await res.json().catch(() => ({})) as { statusCode?: string; error?: string };
+      if (res.status === 409 || body.statusCode === "409") return false;
+      throw new Error(
+        `Supabase Storage could not create the bucket ${options.bucket}: HTTP ${res.status} ${
+          body.error ?? ""
+        }`.trim(),
+      );
+    },
 
     async put(path: string, body: ReadableStream<Uint8Array>, limits: PutLimits) {
       storageSegments(path);

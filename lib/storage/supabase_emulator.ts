@@ -4,7 +4,8 @@
  * paths under `/storage/v1`, headers (`Authorization: Bearer <service key>`, `apikey`,
  * `x-upsert`), JSON bodies and error shape (`{ statusCode, error, message }`); signed URLs carry
  * an HS256 JWT `{ url: "<bucket>/<path>", iat, exp }` in `?token=` as the real server's do.
- * Objects live in memory; buckets are created on first use.
+ * Objects live in memory. As on a project, a bucket must exist (`POST /bucket`, which answers an
+ * existing one with `statusCode: "409"`) before objects can be uploaded into it.
  *
  *   deno run -A lib/storage/supabase_emulator.ts      # prints the URL and the service key
  *   SUPABASE_URL=http://127.0.0.1:54321 SUPABASE_SERVICE_ROLE_KEY=emulator-service-key deno task start
@@ -24,6 +25,8 @@ export interface SupabaseStorageEmulator {
   /** Use as SUPABASE_URL (the project URL; the API is under /storage/v1). */
   url: string;
   serviceKey: string;
+  /** The buckets that exist (ids). */
+  buckets: Set<string>;
   /** "<bucket>/<path>" → object. */
   objects: Map<string, EmulatedObject>;
   /** Every request: method and path (with query), for wire-format assertions. */
@@ -46,6 +49,7 @@ export function startSupabaseStorageEmulator(
   const secret = new TextEncoder().encode(
     options.jwtSecret ?? "emulator-jwt-secret-0123456789abcdef",
   );
+  const buckets = new Set<string>();
   const objects = new Map<string, EmulatedObject>();
   const requests: SupabaseStorageEmulator["requests"] = [];
   let now = () => Date.now();
@@ -91,6 +95,15 @@ export function startSupabaseStorageEmulator(
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     requests.push({ method: req.method, path: url.pathname + url.search, headers: req.headers });
+    if (url.pathname === `${API}/bucket` && req.method === "POST") {
+      if (!authorised(req)) return fail(403, "Unauthorized", "Invalid Compact JWS");
+      const { id, name } = await req.json() as { id?: string; name?: string };
+      const bucket = id || name;
+      if (!bucket) return fail(400, "Invalid Input", "Bucket name invalid");
+      if (buckets.has(bucket)) return fail(409, "Duplicate", "The resource already exists");
+      buckets.add(bucket);
+      return Response.json({ name: name ?? bucket });
+    }
     if (!url.pathname.startsWith(`${API}/object/`)) {
       return fail(404, "not_found", "Route not found");
     }
@@ -162,6 +175,7 @@ export function startSupabaseStorageEmulator(
     }
     if (req.method === "GET" || req.method === "HEAD") return serveObject(req, rest.join("/"));
     if (req.method === "POST" || req.method === "PUT") {
+      if (!buckets.has(rest[0])) return fail(404, "Bucket not found", "Bucket not found");
       const key = rest.join("/");
       const exists = objects.has(key);
       if (req.method === "POST" && exists && req.headers.get("x-upsert") !== "true") {
@@ -207,6 +221,7 @@ export function startSupabaseStorageEmulator(
   return {
     url: `http://127.0.0.1:${(server.addr as Deno.NetAddr).port}`,
     serviceKey,
+    buckets,
     objects,
     requests,
     get now() {

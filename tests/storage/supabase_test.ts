@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { HttpError } from "../../lib/fresh/mod.ts";
-import { createStorage } from "../../lib/storage/mod.ts";
+import { createStorage, createSupabaseStorage } from "../../lib/storage/mod.ts";
 import { startSupabaseStorageEmulator } from "../../lib/storage/supabase_emulator.ts";
 import { call, testApp, testJwtSecret } from "../support/app.ts";
 import { failingStream, HTML_BYTES, MP4_BYTES, PDF_BYTES, streamOf } from "./samples.ts";
@@ -22,8 +22,70 @@ async function setup() {
     },
     testJwtSecret,
   );
+  // The tests look at the requests of what they do, not at the bucket's creation.
+  emulator.requests.length = 0;
   return { emulator, storage, [Symbol.asyncDispose]: () => emulator.close() };
 }
+
+Deno.test("supabase: a project without the bucket gets it, private, once; one with it is left alone", async () => {
+  const emulator = startSupabaseStorageEmulator();
+  try {
+    const config = {
+      kind: "supabase" as const,
+      url: emulator.url,
+      serviceRoleKey: emulator.serviceKey,
+      bucket: "lesson-files",
+    };
+    // As on a project, nothing can be uploaded into a bucket that does not exist.
+    const missing = await fetch(`${emulator.url}/storage/v1/object/lesson-files/a.pdf`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${emulator.serviceKey}`, apikey: emulator.serviceKey },
+      body: PDF_BYTES,
+    });
+    assert.equal(missing.status, 404);
+    assert.equal((await missing.json()).message, "Bucket not found");
+
+    const storage = await createStorage(config, testJwtSecret);
+    assert.deepEqual([...emulator.buckets], ["lesson-files"]);
+    const create = emulator.requests.find((r) => r.path === "/storage/v1/bucket")!;
+    assert.equal(create.method, "POST");
+    assert.equal(create.headers.get("authorization"), `Bearer ${emulator.serviceKey}`);
+    await storage.put("courses/c1/a.pdf", streamOf(PDF_BYTES), MEDIA);
+    assert.ok(emulator.objects.has("lesson-files/courses/c1/a.pdf"));
+
+    // A second start finds it there (statusCode "409") and goes on; the files stay.
+    await createStorage(config, testJwtSecret);
+    assert.equal(emulator.buckets.size, 1);
+    assert.ok(emulator.objects.has("lesson-files/courses/c1/a.pdf"));
+  } finally {
+    await emulator.close();
+  }
+});
+
+Deno.test("supabase: the bucket's creation reads Storage's answers, never shows the key", async () => {
+  const answering = (status: number, body: unknown) =>
+    (() => Promise.resolve(Response.json(body, { status }))) as typeof fetch;
+  const storage = (answer: typeof fetch) =>
+    createSupabaseStorage({
+      url: "https://project.supabase.example",
+      serviceRoleKey: "secret-service-key",
+      bucket: "lesson-files",
+      signingKey: undefined as unknown as CryptoKey,
+      fetch: answer,
+    });
+  assert.equal(await storage(answering(200, { name: "lesson-files" })).ensureBucket(), true);
+  // supabase/storage answers a bucket that exists with HTTP 400 and statusCode "409"
+  const exists = { statusCode: "409", error: "Duplicate", message: "The resource already exists" };
+  assert.equal(await storage(answering(400, exists)).ensureBucket(), false);
+  assert.equal(await storage(answering(409, exists)).ensureBucket(), false);
+  const denied = { statusCode: "403", error: "Unauthorized", message: "Invalid Compact JWS" };
+  await assert.rejects(
+    storage(answering(400, denied)).ensureBucket(),
+    (error: Error) =>
+      /could not create the bucket lesson-files: HTTP 400 Unauthorized/.test(error.message) &&
+      !error.message.includes("secret-service-key"),
+  );
+});
 
 Deno.test("supabase: put uploads the sniffed type with the service key and x-upsert", async () => {
   await using s = await setup();
