@@ -26,11 +26,12 @@ export interface Person {
   id: string;
   tenant_id: string;
   role: string;
+  full_name: string;
 }
 
 export async function person(t: TestDatabase, email: string): Promise<Person> {
   const [row] = await t.owner.query<Person>(
-    "select id, tenant_id, role::text as role from public.people where email = $1",
+    "select id, tenant_id, role::text as role, full_name from public.people where email = $1",
     [email],
   );
   assert.ok(row, `no person ${email}`);

@@ -1,7 +1,8 @@
 /** Who teaches a course, without JavaScript: the school's admins add and remove instructors. */
 import assert from "node:assert/strict";
 import type { TestDatabase } from "../support/database.ts";
-import { cookieFor, get, idFrom, post, withTeachingApp } from "./helpers.ts";
+import { cookieFor, demo, get, idFrom, post, withTeachingApp } from "./helpers.ts";
+import { person } from "../enrollment/helpers.ts";
 
 const instructorsOf = async (t: TestDatabase, courseId: string) =>
   (await t.owner.query<{ email: string }>(
@@ -11,15 +12,8 @@ const instructorsOf = async (t: TestDatabase, courseId: string) =>
     [courseId],
   )).map((r) => r.email.split("@")[0]);
 
-const person = async (t: TestDatabase, who: string, school = "nairobi") => {
-  const [row] = await t.owner.query<{ id: string; name: string }>(
-    "select id, full_name as name from public.people where email = $1",
-    [`${who}@${school}.demo.elymica.test`],
-  );
-  return row;
-};
 const personId = async (t: TestDatabase, who: string, school = "nairobi") =>
-  (await person(t, who, school)).id;
+  (await person(t, demo(who, school))).id;
 
 const course = {
   code: "ART-9",
@@ -37,13 +31,16 @@ Deno.test("an admin assigns teachers to a new course, publishes it, and keeps on
       (await post(app, "/portal/teach/new", admin, course)).headers.get("Location"),
     );
     const base = `/portal/teach/${id}`;
-    const [first, second] = [await person(t, "teacher1"), await person(t, "teacher2")];
+    const [first, second] = [await person(t, demo("teacher1")), await person(t, demo("teacher2"))];
     const [teacher1, teacher2] = [first.id, second.id];
 
     // An admin's course starts with nobody; the form offers the school's teachers.
     let editor = await (await get(app, base, admin)).text();
     assert.match(editor, /Nobody teaches this course yet\./);
-    assert.match(editor, new RegExp(`<option value="${teacher1}"[^>]*>${first.name}</option>`));
+    assert.match(
+      editor,
+      new RegExp(`<option value="${teacher1}"[^>]*>${first.full_name}</option>`),
+    );
 
     // With a lesson but no instructor, publishing is refused and says why.
     await post(app, `${base}/modules`, admin, { title: "Colour" });
@@ -75,7 +72,7 @@ Deno.test("an admin assigns teachers to a new course, publishes it, and keeps on
     assert.deepEqual(await instructorsOf(t, id), ["teacher1", "teacher2"]);
     editor = await (await get(app, `${base}?done=instructor-added`, admin)).text();
     assert.match(editor, /Instructor added\./);
-    assert.ok(editor.includes(`aria-label="Remove ${first.name}"`), "a Remove button each");
+    assert.ok(editor.includes(`aria-label="Remove ${first.full_name}"`), "a Remove button each");
     assert.match(editor, /Every teacher of the school already teaches it\./);
 
     const published = await post(app, `${base}/status`, admin, { status: "published" });
