@@ -34,15 +34,22 @@ export async function launch(): Promise<Browser> {
   return await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
 }
 
-/** Console errors, uncaught exceptions, CSP violations and failed or 4xx/5xx requests. */
+/**
+ * Console errors, uncaught exceptions, CSP violations and failed or 4xx/5xx requests (a failed one
+ * with the browser's reason, e.g. net::ERR_ABORTED).
+ */
 export function watch(
   page: Page,
   allowStatus: (url: string, status: number) => boolean = () => false,
+  allowFailed: (url: string, reason: string) => boolean = () => false,
 ): string[] {
   const problems: string[] = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
+  page.on("requestfailed", (r) => {
+    const reason = r.failure()?.errorText ?? "";
+    if (!allowFailed(r.url(), reason)) problems.push(`failed: ${r.url()} (${reason})`);
+  });
   page.on("response", (r) => {
     if (r.status() >= 400 && !allowStatus(r.url(), r.status())) {
       problems.push(`${r.status()}: ${r.url()}`);
