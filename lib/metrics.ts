@@ -98,28 +98,30 @@ export function renderMetrics(gauges: Gauge[] = []): string {
 export const OUTBOX_GAUGE = "elymica_outbox_messages";
 export const VIDEO_LESSONS_GAUGE = "elymica_video_lessons";
 
-/** The outbox by state, read from the database when scraped. */
-export async function outboxGauge(db: Db): Promise<Gauge> {
-  const rows = await db.asService((q) =>
-    q<{ status: string; messages: number }>("select status, messages from private.outbox_depth()")
-  );
+/** A gauge of how many things are in each state, read from the database when scraped. */
+async function countsByStatus(db: Db, name: string, help: string, sql: string): Promise<Gauge> {
+  const rows = await db.asService((q) => q<{ status: string; count: number }>(sql));
   return {
-    name: OUTBOX_GAUGE,
-    help: "Notification outbox messages by state (pending + sending is the depth).",
-    values: rows.map((r) => ({ labels: { status: r.status }, value: r.messages })),
+    name,
+    help,
+    values: rows.map((r) => ({ labels: { status: r.status }, value: r.count })),
   };
 }
 
-/** Video lessons by their current file's transcoding state, read from the database when scraped. */
-export async function videoLessonsGauge(db: Db): Promise<Gauge> {
-  const rows = await db.asService((q) =>
-    q<{ status: string; lessons: number }>(
-      "select status, lessons from private.video_job_states()",
-    )
+/** The outbox by state. */
+export const outboxGauge = (db: Db) =>
+  countsByStatus(
+    db,
+    OUTBOX_GAUGE,
+    "Notification outbox messages by state (pending + sending is the depth).",
+    "select status, messages as count from private.outbox_depth()",
   );
-  return {
-    name: VIDEO_LESSONS_GAUGE,
-    help: "Video lessons by their current file's transcoding state (dead: the worker gave up).",
-    values: rows.map((r) => ({ labels: { status: r.status }, value: r.lessons })),
-  };
-}
+
+/** Video lessons by their current file's transcoding state. */
+export const videoLessonsGauge = (db: Db) =>
+  countsByStatus(
+    db,
+    VIDEO_LESSONS_GAUGE,
+    "Video lessons by their current file's transcoding state (dead: the worker gave up).",
+    "select status, lessons as count from private.video_job_states()",
+  );
