@@ -61,6 +61,7 @@ create function public.retry_video_job(p_lesson_id uuid)
 as $$
 declare
   v_lesson public.lessons;
+  v_editable boolean;
   v_last text;
   v_job_id bigint;
 begin
@@ -68,13 +69,11 @@ begin
   from public.lessons l
   where l.id = p_lesson_id and l.tenant_id = private.current_tenant_id()
   for update;
-  if not found or not (
-    v_lesson.course_id in (select private.editable_course_ids())
-    or v_lesson.course_id in (select private.content_course_ids())
-  ) then
+  v_editable := found and v_lesson.course_id in (select private.editable_course_ids());
+  if not (v_editable or (found and v_lesson.course_id in (select private.content_course_ids()))) then
     raise exception 'Lesson not found.' using errcode = 'EL404';
   end if;
-  if v_lesson.course_id not in (select private.editable_course_ids()) then
+  if not v_editable then
     raise exception 'Only the course''s instructors and the school''s admins can change it.'
       using errcode = 'EL403';
   end if;
