@@ -4,6 +4,7 @@
  */
 import freshConfig from "../fresh.config.ts";
 import { createApp, type FreshApp } from "./fresh/mod.ts";
+import { CatalogCache } from "./catalog_cache.ts";
 import { dbErrorToHttp } from "./app_errors.ts";
 import { recordRequest } from "./metrics.ts";
 import type { Db } from "./db/types.ts";
@@ -37,6 +38,7 @@ export function createElymicaApp(options: ElymicaAppOptions): Promise<FreshApp> 
     rootDir: options.rootDir ?? freshConfig.rootDir,
     state: {
       db: options.db,
+      catalog: new CatalogCache(),
       storage: options.storage ?? noStorage,
       uploads: options.uploads ?? DEFAULT_UPLOAD_LIMITS,
       jwtSecret: options.jwtSecret,

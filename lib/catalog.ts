@@ -6,6 +6,8 @@
 import { isUuid } from "./ids.ts";
 import { z } from "zod";
 import type { Claims, Db } from "./db/types.ts";
+import type { CachedCatalogPage, CatalogCache } from "./catalog_cache.ts";
+import { catalogCacheRequests } from "./metrics.ts";
 
 export const SORTS = ["title", "created", "code"] as const;
 export const ORDERS = ["asc", "desc"] as const;
@@ -129,25 +131,72 @@ export function catalogParams(
   ];
 }
 
-/** One page of the courses the caller may read (public.catalog: RLS, stable order). */
+/**
+ * CATALOG_SQL with the school's catalog version and the caller's audience beside its rows, read
+ * in the same snapshot; one row of nulls but the two when the page is empty.
+ */
+const CATALOG_WITH_STATE_SQL = `select s.version::text as version, s.audience, c.*
+   from (select public.catalog_version() as version, public.catalog_audience($8) as audience) s
+   left join lateral (${CATALOG_SQL}) c on true`;
+
+const VERSION_SQL = `select public.catalog_version()::text as version`;
+
+interface StateRow extends Partial<CourseRow> {
+  version: string;
+  audience: string;
+}
+
+/** One page of the catalog as the database answers it now, with what it was answered at. */
+async function readCatalog(db: Db, claims: Claims, query: CatalogQuery) {
+  const rows = await db.userStatement<StateRow>(
+    claims,
+    CATALOG_WITH_STATE_SQL,
+    catalogParams(query),
+  );
+  const courses = rows.filter((row) => row.id != null) as (StateRow & CourseRow)[];
+  let total = courses.length > 0 ? Number(courses[0].total) : 0;
+  let version: bigint | null = BigInt(rows[0].version);
+  if (courses.length === 0 && query.page > 1) {
+    // Past the last page: the total comes from the first row of the same query, in another
+    // snapshot; the answer is kept only if nothing changed in between.
+    const [first] = await db.userStatement<StateRow>(
+      claims,
+      CATALOG_WITH_STATE_SQL,
+      catalogParams(query, 1, 0),
+    );
+    total = first.id != null ? Number(first.total) : 0;
+    if (BigInt(first.version) !== version) version = null;
+  }
+  const page = { courses: courses.map(toCourse), total, page: query.page, limit: query.limit };
+  return { page, version, audience: rows[0].audience };
+}
+
+/**
+ * One page of the courses the caller may read (public.catalog: RLS, stable order), from `cache`
+ * when it holds that page of the caller's audience at the school's current catalog version.
+ */
 export async function listCourses(
   db: Db,
   claims: Claims,
   query: CatalogQuery,
-): Promise<CatalogPage> {
-  // One statement each: sent with its transaction in one round trip.
-  const rows = await db.userStatement<CourseRow>(claims, CATALOG_SQL, catalogParams(query));
-  let total = rows.length > 0 ? Number(rows[0].total) : 0;
-  if (rows.length === 0 && query.page > 1) {
-    // Past the last page: the total comes from the first row of the same query.
-    const [first] = await db.userStatement<CourseRow>(
-      claims,
-      CATALOG_SQL,
-      catalogParams(query, 1, 0),
-    );
-    total = first ? Number(first.total) : 0;
+  cache: CatalogCache,
+): Promise<CachedCatalogPage> {
+  const tenantId = claims.app_metadata.tenant_id;
+  const caller = `${JSON.stringify(claims)}\n${query.mine}`;
+  const queryKey = JSON.stringify([query.page, ...catalogParams(query)]);
+  // A caller seen before: one small statement for the version, then perhaps no catalog at all.
+  if (cache.knows(caller)) {
+    const [{ version }] = await db.userStatement<{ version: string }>(claims, VERSION_SQL);
+    const audience = cache.audience(caller, tenantId, BigInt(version));
+    const kept = audience && cache.page(tenantId, BigInt(version), audience, queryKey);
+    catalogCacheRequests.inc({ result: kept ? "hit" : "miss" });
+    if (kept) return kept;
+  } else {
+    catalogCacheRequests.inc({ result: "miss" });
   }
-  return { courses: rows.map(toCourse), total, page: query.page, limit: query.limit };
+  const read = await readCatalog(db, claims, query);
+  if (read.version === null) return { page: read.page, json: JSON.stringify(read.page) };
+  return cache.remember(caller, tenantId, read.version, read.audience, queryKey, read.page);
 }
 
 export interface CourseModule {

@@ -63,6 +63,11 @@ export const signIns = new Counter(
   "Sign-in attempts by outcome (success, invalid_credentials, locked, disabled, refused).",
 );
 
+export const catalogCacheRequests = new Counter(
+  "elymica_catalog_cache_requests_total",
+  "Catalog pages asked for, by result: hit (answered from memory) or miss (read from the database).",
+);
+
 export function recordRequest(done: RequestDone) {
   httpRequests.inc({ method: done.method, route: done.route, status: String(done.status) });
   httpDuration.observe({ route: done.route }, done.durationMs / 1000);
@@ -85,7 +90,9 @@ export interface Gauge {
 }
 
 export function renderMetrics(gauges: Gauge[] = []): string {
-  const lines = [httpRequests, httpDuration, signIns].flatMap((m) => m.render());
+  const lines = [httpRequests, httpDuration, signIns, catalogCacheRequests].flatMap((m) =>
+    m.render()
+  );
   for (const gauge of gauges) {
     lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`);
     for (const { labels, value } of gauge.values) {

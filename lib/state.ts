@@ -3,6 +3,7 @@
  * `define` pattern), so `ctx.state.db` is typed everywhere without casts.
  */
 import type { AccessClaims } from "./auth/tokens.ts";
+import type { CatalogCache } from "./catalog_cache.ts";
 import type { UploadLimits } from "./config.ts";
 import type { Db } from "./db/types.ts";
 import { createDefine } from "./fresh/mod.ts";
@@ -17,6 +18,8 @@ export interface State {
   /** The reader's "low-data mode" choice (cookie low_data=1), for 3G and prepaid bundles. */
   lowData: boolean;
   db: Db;
+  /** Catalog pages kept in memory for as long as their school's catalog version holds. */
+  catalog: CatalogCache;
   /** Lesson files and uploads (local disk or Supabase Storage); signs the URLs pages hand out. */
   storage: FileStorage;
   /** The largest lesson files teachers may upload (UPLOAD_PDF_MAX_BYTES, UPLOAD_VIDEO_MAX_BYTES). */

@@ -1,8 +1,10 @@
 /**
  * `deno task bench:catalog [--duration 10] [--warmup 2] [--connections 100] [--client deno|node]
- * [--courses 1000] [--sweep 10,25,50]`: P50/P95/P99 and requests/s of the course catalog (LMS-1)
- * on the real app and a real PostgreSQL server, beside a bare handler that runs the same SQL
- * without the framework, in the same run; the app's API without filters again at each `--sweep`
+ * [--courses 1000] [--sweep 10,25,50] [--changes 20]`: P50/P95/P99 and requests/s of the course
+ * catalog (LMS-1) on the real app and a real PostgreSQL server, beside a bare handler that runs
+ * the same SQL without the framework, in the same run; the API without filters again while
+ * `--changes` enrolments a second change (each a new catalog version, so the app's kept pages go
+ * out of date); the app's API without filters again at each `--sweep`
  * number of connections (where P95 crosses a target, as the load grows); EXPLAIN (ANALYZE, BUFFERS) of the catalog's queries for a filtered page and a
  * search; then the "bench:catalog" section of docs/benchmarks.md is rewritten.
  *
@@ -73,6 +75,7 @@ const { values: flags } = parseArgs({
     client: { type: "string", default: "deno" },
     courses: { type: "string", default: "1000" },
     sweep: { type: "string", default: "10,25,50" },
+    changes: { type: "string", default: "20" },
   },
 });
 
@@ -143,6 +146,10 @@ interface Mix {
 interface Measured extends LoadResult {
   connections: number;
   pgCpu: number;
+  /** The app's catalog cache over the run (warm-up included): answers from memory, and all. */
+  cache?: { hits: number; requests: number };
+  /** Enrolments changed per second while it ran (the churn row). */
+  changesPerSecond?: number;
 }
 
 interface Row {
@@ -183,6 +190,8 @@ async function bench() {
       PORT: "0",
       // The seeded demo videos would otherwise be transcoded while the load runs.
       VIDEO_TRANSCODE: "off",
+      // Read before and after each run, for the catalog cache's hits.
+      METRICS_TOKEN,
     }, `${tmp}/app.log`);
     cleanups.push(app.stop);
     const token = await signIn(app.url);
@@ -214,6 +223,15 @@ async function bench() {
       const bareRun = await load(bare, mix, tmp);
       rows.push({ mix, app: appRun, bare: bareRun });
     }
+    // The first mix again while enrolments change, as at the start of a term: each change is a
+    // new catalog version of the school, so the app's kept pages keep going out of date.
+    const churn = { ...mixes[0], name: `${mixes[0].name}, ${flags.changes} enrolment changes/s` };
+    const changes = Number(flags.changes);
+    rows.push({
+      mix: churn,
+      app: await load(app, churn, tmp, undefined, () => changeEnrolments(db.url, changes)),
+      bare: await load(bare, churn, tmp, undefined, () => changeEnrolments(db.url, changes)),
+    });
     // The same mix as the first row, against the app at fewer connections.
     const sweep: Measured[] = [];
     for (const connections of sweepConnections()) {
@@ -434,15 +452,21 @@ function sweepConnections(): number[] {
   return [...new Set(list)].sort((a, b) => a - b);
 }
 
-/** One loadgen run of a mix against one server, with the bench database's backends' CPU. */
+/**
+ * One loadgen run of a mix against one server, with the bench database's backends' CPU and, for
+ * the app, its catalog cache's hits; `meanwhile` runs beside the load until it ends.
+ */
 async function load(
   server: Server,
   mix: Mix,
   tmp: string,
   connections = Number(flags.connections),
+  meanwhile?: () => Changer,
 ): Promise<Measured> {
   const pathsFile = `${tmp}/paths.json`;
   await Deno.writeTextFile(pathsFile, JSON.stringify(mix.paths));
+  const before = await cacheCounts(server);
+  const changer = meanwhile?.();
   const marks: { at: number; backends: Map<number, number> }[] = [];
   const result = await runLoad(server, {
     url: new URL(mix.paths[0], server.url),
@@ -454,11 +478,85 @@ async function load(
     pathsFile,
     onMark: () => marks.push({ at: Date.now(), backends: backendCpuSeconds(benchDbName) }),
   });
+  const changesPerSecond = await changer?.stop();
+  const after = await cacheCounts(server);
   const [from, to] = marks;
   let seconds = 0;
   for (const [pid, cpu] of to.backends) seconds += cpu - (from.backends.get(pid) ?? 0);
   const pgCpu = Math.round(seconds / ((to.at - from.at) / 1000) * 100);
-  return { ...result, connections, pgCpu, otherCpu: Math.max(0, result.otherCpu - pgCpu) };
+  const cache = before && after
+    ? { hits: after.hits - before.hits, requests: after.requests - before.requests }
+    : undefined;
+  return {
+    ...result,
+    connections,
+    pgCpu,
+    otherCpu: Math.max(0, result.otherCpu - pgCpu),
+    cache,
+    changesPerSecond,
+  };
+}
+
+/** The password the app's /metrics is given here (the bench's own throwaway app). */
+const METRICS_TOKEN = "bench-catalog-metrics-password";
+
+/** The app's catalog cache counters from /metrics; undefined for the bare handler. */
+async function cacheCounts(server: Server) {
+  const response = await fetch(new URL("/metrics", server.url), {
+    headers: { authorization: `Basic ${btoa(`bench:${METRICS_TOKEN}`)}` },
+  });
+  const text = await response.text();
+  if (response.status !== 200) return undefined;
+  const counted = (result: string) =>
+    Number(
+      text.match(
+        new RegExp(`^elymica_catalog_cache_requests_total\\{result="${result}"\\} (\\d+)$`, "m"),
+      )?.[1] ?? 0,
+    );
+  const hits = counted("hit");
+  return { hits, requests: hits + counted("miss") };
+}
+
+interface Changer {
+  /** Stops changing; resolves to the changes made per second. */
+  stop(): Promise<number>;
+}
+
+/**
+ * Withdraws and re-enrols one student of the bench's school (not the one asking), `perSecond`
+ * times a second, through the owner's connection as another process would: each change a new
+ * catalog version of the school.
+ */
+function changeEnrolments(ownerUrl: string, perSecond: number): Changer {
+  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  let stopped = false;
+  let made = 0;
+  const started = Date.now();
+  const running = (async () => {
+    const [{ id }] = await sql`
+      select e.id from public.enrollments e
+      join public.people p on p.id = e.student_id
+      join public.tenants t on t.id = e.tenant_id
+      where t.slug = 'nairobi' and p.email <> ${STUDENT} and e.status = 'enrolled'
+      order by e.id limit 1`;
+    while (!stopped) {
+      await sql`
+        update public.enrollments
+        set status = case when status = 'withdrawn' then 'enrolled' else 'withdrawn' end::public.enrollment_status
+        where id = ${id}`;
+      made++;
+      const due = started + made * 1000 / perSecond;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await running;
+      await sql.end({ timeout: 5 });
+      return made / ((Date.now() - started) / 1000);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,6 +569,12 @@ function busyMachine(rows: Row[]): string | undefined {
   if (Math.max(...others) < BUSY_PERCENT) return undefined;
   return `Busy machine: other processes took up to ${Math.max(...others)} % of a core during ` +
     "the rows (Other CPU), so these figures are lower than on a quiet machine";
+}
+
+/** The share of the run's catalog requests the app answered from memory ("–" for bare). */
+function hitShare(r: Measured): string {
+  if (!r.cache) return "–";
+  return r.cache.requests ? `${Math.round(r.cache.hits / r.cache.requests * 100)} %` : "0 requests";
 }
 
 async function describeRun(
@@ -504,10 +608,14 @@ async function describeRun(
     `drafts), ${filled.teachers} teachers, ${n(filled.students)} students, ` +
     `${n(filled.enrolments)} enrolments, ${filled.fullCourses} courses full`,
     `- Mixes: ${rows.map((r) => `${r.mix.name} (${r.mix.paths.length} URLs)`).join(", ")}`,
+    ...rows.filter((r) => r.app.changesPerSecond !== undefined).map((r) =>
+      `- ${r.mix.name}: ${r.app.changesPerSecond!.toFixed(1)} changes/s made during the app's ` +
+      `run, ${r.bare.changesPerSecond!.toFixed(1)} during the bare handler's`
+    ),
     ...(busy ? [`- **${busy}**`] : []),
     "",
-    "| Requests | Server | Done | req/s | P50 ms | P95 ms | P99 ms | Bytes/resp | Server CPU | PostgreSQL CPU | Client CPU | Other CPU |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Requests | Server | Done | req/s | P50 ms | P95 ms | P99 ms | Bytes/resp | Cache hits | Server CPU | PostgreSQL CPU | Client CPU | Other CPU |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const { mix, app, bare } of rows) {
     for (const [name, r] of [["app", app], ["bare", bare]] as const) {
@@ -516,14 +624,14 @@ async function describeRun(
         `| ${mix.name} | ${name} | ${n(r.requests)} | ${n(r.rps)} | ${ms(r.p50)} | ` +
           `${ms(r.p95)} | ${ms(r.p99)} | ${n(r.bytesPerResponse)}${
             encoding ? ` ${encoding}` : ""
-          } ` +
+          } | ${hitShare(r)} ` +
           `| ${r.serverCpu} % | ${r.pgCpu} % | ${r.clientCpu} % | ${r.otherCpu} % |`,
       );
     }
     out.push(
       `| ${mix.name} | **app/bare** | | **${ratio(app.rps, bare.rps)}** ` +
         `| ${ratio(app.p50, bare.p50)}× | ${ratio(app.p95, bare.p95)}× ` +
-        `| ${ratio(app.p99, bare.p99)}× | | | | | |`,
+        `| ${ratio(app.p99, bare.p99)}× | | | | | | |`,
     );
   }
   // CPU per request, which other load on the machine disturbs less than the rates: what the
@@ -603,7 +711,13 @@ students and their enrolments, some drafts and some full courses). Closed loop, 
 each connection sends a \`GET\` and waits for the whole response before the next, taking the
 next URL of its mix each time. **app** is \`start()\` from main.ts — routing, the middleware
 stack, the token check, zod, the request log, JSON or the page's HTML, gzip — over its pool of
-\`elymica_web\` connections. **bare** is a \`Deno.serve\` over the same database layer
+\`elymica_web\` connections, with its catalog cache (lib/catalog_cache.ts: a page kept in memory
+is answered while \`public.catalog_version()\`, read in every request, says the school's catalog
+has not changed; Cache hits is the share of the run's catalog requests answered so, warm-up
+included). One student asks everything; every student, parent and teacher who sees no draft
+shares that student's kept pages (\`public.catalog_audience()\`). The last row repeats the first
+mix while another process withdraws and re-enrols a student of the school \`--changes\` times a
+second (default 20), each a new catalog version, as enrolments at the start of a term would. **bare** is a \`Deno.serve\` over the same database layer
 (lib/db/server.ts, a pool of the same size and login) that runs the same SQL (\`CATALOG_SQL\` of
 lib/catalog.ts: \`public.catalog\` in a transaction with the same role and claims set-up, in one
 round trip) and answers the rows as JSON, ungzipped: the floor of that SQL on this machine. For the page row the

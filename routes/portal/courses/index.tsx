@@ -43,7 +43,12 @@ export const handler = define.handlers({
         error: problems,
       }, { status: 400 });
     }
-    const result = await listCourses(ctx.state.db, ctx.state.session!, parsed.data);
+    const { page: result } = await listCourses(
+      ctx.state.db,
+      ctx.state.session!,
+      parsed.data,
+      ctx.state.catalog,
+    );
     return page<CatalogData>({ result, query: parsed.data, values });
   },
 });

@@ -94,6 +94,7 @@ select results_eq(
   $$ values ('auth_change_password(text,text)'), ('auth_invite(text,text,text,person_role,uuid[])'),
             ('auth_password_problems(text)'), ('auth_sign_out(text)'), ('auth_unlock(uuid)'),
             ('catalog(text,text,text,text,text,integer,integer,boolean)'),
+            ('catalog_audience(boolean)'), ('catalog_version()'),
             ('complete_lesson(uuid)'), ('content_course_id(uuid,uuid,uuid)'),
             ('course_outline(uuid)'), ('course_roster(uuid)'),
             ('create_course(text,text,text,text,text,integer)'), ('enroll(uuid,uuid)'),
@@ -107,7 +108,7 @@ select results_eq(
             ('private.is_valid_timezone(text)'), ('private.taught_course_ids()'),
             ('record_lesson_view(uuid)'), ('retry_video_job(uuid)') $$,
   'authenticated can execute only the policy helpers, the timezone validator, the auth functions '
-  'and the course functions (catalog, outline, instructor names, card extras, enrol, my '
+  'and the course functions (catalog, its version and audience, outline, instructor names, card extras, enrol, my '
   'enrolments, roster, complete lesson, record a view, content access, create a course, move a '
   'module or lesson, move a lesson to another module, a video''s streaming versions and retrying '
   'them)'

@@ -18,8 +18,10 @@ export const handler = define.handlers({
         details: { fields: fieldErrors(parsed.error) },
       });
     }
-    const result = await listCourses(ctx.state.db, claims, parsed.data);
-    return Response.json(result, { headers: { "Cache-Control": "no-store" } });
+    const { json } = await listCourses(ctx.state.db, claims, parsed.data, ctx.state.catalog);
+    return new Response(json, {
+      headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
+    });
   },
 });
 
