@@ -133,11 +133,13 @@ export function catalogParams(
 
 /**
  * CATALOG_SQL with the school's catalog version and the caller's audience beside its rows, read
- * in the same snapshot; one row of nulls but the two when the page is empty.
+ * in the same snapshot; one row of nulls but the two when the page is empty. Materialized: as a
+ * plain subquery the two calls would be made again for every row of the page.
  */
-const CATALOG_WITH_STATE_SQL = `select s.version::text as version, s.audience, c.*
-   from (select public.catalog_version() as version, public.catalog_audience($8) as audience) s
-   left join lateral (${CATALOG_SQL}) c on true`;
+const CATALOG_WITH_STATE_SQL = `with s as materialized (
+     select public.catalog_version() as version, public.catalog_audience($8) as audience)
+   select s.version::text as version, s.audience, c.*
+   from s left join lateral (${CATALOG_SQL}) c on true`;
 
 const VERSION_SQL = `select public.catalog_version()::text as version`;
 

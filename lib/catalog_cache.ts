@@ -26,6 +26,8 @@ export const DEFAULT_CATALOG_CACHE_LIMITS: CatalogCacheLimits = {
 export interface CachedCatalogPage {
   page: CatalogPage;
   json: string;
+  /** The JSON gzipped, made the first time a client that takes gzip asks for it. */
+  gzip?: Uint8Array<ArrayBuffer>;
 }
 
 interface Versioned {

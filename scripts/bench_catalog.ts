@@ -1,6 +1,6 @@
 /**
  * `deno task bench:catalog [--duration 10] [--warmup 2] [--connections 100] [--client deno|node]
- * [--courses 1000] [--sweep 10,25,50] [--changes 20]`: P50/P95/P99 and requests/s of the course
+ * [--courses 1000] [--sweep 10,25,50] [--changes 2,20]`: P50/P95/P99 and requests/s of the course
  * catalog (LMS-1) on the real app and a real PostgreSQL server, beside a bare handler that runs
  * the same SQL without the framework, in the same run; the API without filters again while
  * `--changes` enrolments a second change (each a new catalog version, so the app's kept pages go
@@ -75,7 +75,7 @@ const { values: flags } = parseArgs({
     client: { type: "string", default: "deno" },
     courses: { type: "string", default: "1000" },
     sweep: { type: "string", default: "10,25,50" },
-    changes: { type: "string", default: "20" },
+    changes: { type: "string", default: "2,20" },
   },
 });
 
@@ -225,13 +225,15 @@ async function bench() {
     }
     // The first mix again while enrolments change, as at the start of a term: each change is a
     // new catalog version of the school, so the app's kept pages keep going out of date.
-    const churn = { ...mixes[0], name: `${mixes[0].name}, ${flags.changes} enrolment changes/s` };
-    const changes = Number(flags.changes);
-    rows.push({
-      mix: churn,
-      app: await load(app, churn, tmp, undefined, () => changeEnrolments(db.url, changes)),
-      bare: await load(bare, churn, tmp, undefined, () => changeEnrolments(db.url, changes)),
-    });
+    for (const perSecond of changeRates()) {
+      const churn = { ...mixes[0], name: `${mixes[0].name}, ${perSecond} enrolment changes/s` };
+      const changing = () => changeEnrolments(db.url, perSecond);
+      rows.push({
+        mix: churn,
+        app: await load(app, churn, tmp, undefined, changing),
+        bare: await load(bare, churn, tmp, undefined, changing),
+      });
+    }
     // The same mix as the first row, against the app at fewer connections.
     const sweep: Measured[] = [];
     for (const connections of sweepConnections()) {
@@ -440,6 +442,15 @@ function tidyPlan(notice: string): string {
   const text = lines.slice(1, planStart).map((l) => l.trimEnd()).filter((l) => l.trim());
   const shown = text.length > 4 ? [...text.slice(0, 4), "  …"] : text;
   return [lines[0].trim(), ...shown, ...lines.slice(planStart)].join("\n").trimEnd();
+}
+
+/** `--changes`: enrolment changes a second, one churn row each ("" for none). */
+function changeRates(): number[] {
+  const list = flags.changes!.split(",").filter((x) => x.trim()).map(Number);
+  if (list.some((x) => !(x > 0) || x > 200)) {
+    throw new Error("--changes takes changes a second, each above 0 and at most 200");
+  }
+  return list;
 }
 
 /** `--sweep`: the numbers of connections, each below `--connections`, in increasing order. */
@@ -715,9 +726,10 @@ stack, the token check, zod, the request log, JSON or the page's HTML, gzip — 
 is answered while \`public.catalog_version()\`, read in every request, says the school's catalog
 has not changed; Cache hits is the share of the run's catalog requests answered so, warm-up
 included). One student asks everything; every student, parent and teacher who sees no draft
-shares that student's kept pages (\`public.catalog_audience()\`). The last row repeats the first
+shares that student's kept pages (\`public.catalog_audience()\`). The last rows repeat the first
 mix while another process withdraws and re-enrols a student of the school \`--changes\` times a
-second (default 20), each a new catalog version, as enrolments at the start of a term would. **bare** is a \`Deno.serve\` over the same database layer
+second (default 2 and 20: a row each), each a new catalog version, as enrolments at the start of a
+term would. **bare** is a \`Deno.serve\` over the same database layer
 (lib/db/server.ts, a pool of the same size and login) that runs the same SQL (\`CATALOG_SQL\` of
 lib/catalog.ts: \`public.catalog\` in a transaction with the same role and claims set-up, in one
 round trip) and answers the rows as JSON, ungzipped: the floor of that SQL on this machine. For the page row the

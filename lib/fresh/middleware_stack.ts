@@ -125,6 +125,28 @@ export interface CompressionOptions {
 const COMPRESSION_DEFAULTS: CompressionOptions = { minBytes: 1024, maxBytes: 8 * 1024 * 1024 };
 const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|xml)|image\/svg)/;
 
+/** Whether the client takes gzip (its Accept-Encoding names it). */
+const takesGzip = (req: Request) => /\bgzip\b/.test(req.headers.get("Accept-Encoding") ?? "");
+
+/**
+ * A text answer whose gzip its maker keeps, for answers sent again and again (a kept catalog
+ * page): what `compression()` would send, without compressing it again. `gzipped` is called
+ * only when the client takes gzip and the text is worth it; `compression()` leaves an answer
+ * with a Content-Encoding alone.
+ */
+export function precompressed(
+  req: Request,
+  text: string,
+  gzipped: () => Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+): Response {
+  const vary = { ...headers, Vary: "Accept-Encoding" };
+  if (!takesGzip(req) || text.length < COMPRESSION_DEFAULTS.minBytes) {
+    return new Response(text, { headers: vary });
+  }
+  return new Response(gzipped(), { headers: { ...vary, "Content-Encoding": "gzip" } });
+}
+
 /**
  * gzip for text responses, with node:zlib in one call: for the few-KB pages this app sends it
  * is about three times faster than the CompressionStream behind Hono's `compress()`, and it
@@ -144,7 +166,7 @@ export function compression(
     ) return;
     // Whether or not this client gets gzip, a cache must keep the two versions apart.
     res.headers.append("Vary", "Accept-Encoding");
-    if (!/\bgzip\b/.test(c.req.header("Accept-Encoding") ?? "")) return;
+    if (!takesGzip(c.req.raw)) return;
     const body = new Uint8Array(await res.arrayBuffer());
     const headers = new Headers(res.headers);
     let sent = body;

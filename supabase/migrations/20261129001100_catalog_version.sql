@@ -132,24 +132,32 @@ revoke execute on function public.catalog_version() from public, anon, authentic
 grant execute on function public.catalog_version() to authenticated, service_role;
 
 -- Security invoker: the courses policy decides what the caller sees, and this only tells which
--- shape that takes. Every member of a school sees its published courses (the policy's first
+-- shape that takes. PL/pgSQL, so its statement's plan is kept for the connection. Every member of a school sees its published courses (the policy's first
 -- branch); an admin sees all of them; anyone else who sees a course that is not published (one
 -- they teach, or they or a child are enrolled in) sees a catalog of their own, as does anyone
 -- asking for the courses they teach.
 create function public.catalog_audience(p_mine boolean default false)
   returns text
-  language sql
+  language plpgsql
   stable
   set search_path = ''
 as $$
-  select case
-    when coalesce(p_mine, false)
-      or ((select private.current_user_role()) is distinct from 'admin'
-          and exists (select from public.courses c where c.status <> 'published'))
-      then 'person:' || auth.uid()::text || ':' || coalesce(private.current_user_role()::text, '')
-    when (select private.current_user_role()) = 'admin' then 'admin'
-    else 'published'
-  end
+declare
+  v_role public.person_role := private.current_user_role();
+begin
+  if v_role = 'admin' and not coalesce(p_mine, false) then
+    return 'admin';
+  end if;
+  -- Only the courses a person teaches or learns in can be drafts they see: a look at those few,
+  -- by id, not at every course of the school.
+  if coalesce(p_mine, false)
+     or exists (select from public.courses c
+                where c.id = any (array(select private.content_course_ids()))
+                  and c.status <> 'published') then
+    return 'person:' || auth.uid()::text || ':' || coalesce(v_role::text, '');
+  end if;
+  return 'published';
+end
 $$;
 comment on function public.catalog_audience(boolean) is
   'Who sees the same catalog as the signed-in person: ''published'' (the school''s published '

@@ -6,7 +6,8 @@
  * misses are read from the app's counter.
  */
 import assert from "node:assert/strict";
-import { withSeededApp } from "../support/app.ts";
+import { gunzipSync } from "node:zlib";
+import { call, withSeededApp } from "../support/app.ts";
 import type { FreshApp } from "../../lib/fresh/mod.ts";
 import { catalogCacheRequests } from "../../lib/metrics.ts";
 import { api, createCourse, demo, login } from "../enrollment/helpers.ts";
@@ -120,5 +121,33 @@ Deno.test("people of one audience share kept pages; a draft or mine=true is a ca
     const mine = await cards(app, drafter, `${CACHE}&mine=true`);
     assert.equal(mine.hit, true);
     assert.deepEqual(mine.courses.map((c) => c.code), ["CACHE-DRAFT"]);
+  });
+});
+
+Deno.test("a kept page goes out gzipped to clients that take gzip, as it is to the others", async () => {
+  await withSeededApp(async (app) => {
+    const student = await login(app, demo("student1"));
+    const get = (encoding?: string) =>
+      call(app, "/api/lms/courses?limit=20", {
+        headers: {
+          Authorization: `Bearer ${student}`,
+          ...(encoding ? { "Accept-Encoding": encoding } : {}),
+        },
+      });
+    const plain = await get();
+    assert.equal(plain.headers.get("Content-Encoding"), null);
+    assert.equal(plain.headers.get("Content-Type"), "application/json");
+    assert.match(plain.headers.get("Vary") ?? "", /Accept-Encoding/);
+    const text = await plain.text();
+    assert.ok(text.length > 1024, "a page of 20 courses is worth compressing");
+
+    for (const round of ["first (made)", "second (kept)"]) {
+      const zipped = await get("br, gzip");
+      assert.equal(zipped.status, 200, round);
+      assert.equal(zipped.headers.get("Content-Encoding"), "gzip", round);
+      assert.match(zipped.headers.get("Vary") ?? "", /Accept-Encoding/, round);
+      const body = new Uint8Array(await zipped.arrayBuffer());
+      assert.equal(gunzipSync(body).toString("utf8"), text, round);
+    }
   });
 });
