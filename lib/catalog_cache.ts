@@ -11,7 +11,10 @@
 import type { CatalogPage } from "./catalog.ts";
 
 export interface CatalogCacheLimits {
-  /** Sum of the kept pages' JSON lengths (UTF-16 code units, about bytes for our text). */
+  /**
+   * Sum of the kept pages' JSON lengths (UTF-16 code units, about bytes for our text); their
+   * gzip, made for the clients that take it, adds about a fifth of that.
+   */
   pageChars: number;
   /** Callers (claims and `mine`) whose audience is kept. */
   audiences: number;
@@ -108,7 +111,7 @@ export class CatalogCache {
     return entry;
   }
 
-  /** How many pages are kept and their JSON's length, for tests and /metrics. */
+  /** How many pages and callers are kept, and the pages' JSON length (for tests). */
   get size(): { pages: number; pageChars: number; audiences: number } {
     return { pages: this.#pages.size, pageChars: this.#pageChars, audiences: this.#audiences.size };
   }
