@@ -9,6 +9,7 @@
  * used go first. A page of an older version is never answered and ages out the same way.
  */
 import type { CatalogPage } from "./catalog.ts";
+import type { GzipMemo } from "./fresh/mod.ts";
 
 export interface CatalogCacheLimits {
   /**
@@ -26,11 +27,9 @@ export const DEFAULT_CATALOG_CACHE_LIMITS: CatalogCacheLimits = {
 };
 
 /** A page and its JSON, made once: the API answers the JSON, the catalog page renders the page. */
-export interface CachedCatalogPage {
+export interface CachedCatalogPage extends GzipMemo {
   page: CatalogPage;
   json: string;
-  /** The JSON gzipped, made the first time a client that takes gzip asks for it. */
-  gzip?: Uint8Array<ArrayBuffer>;
 }
 
 interface Versioned {

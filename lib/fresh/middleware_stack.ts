@@ -128,23 +128,28 @@ const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|xml
 /** Whether the client takes gzip (its Accept-Encoding names it). */
 const takesGzip = (req: Request) => /\bgzip\b/.test(req.headers.get("Accept-Encoding") ?? "");
 
+/** Where the gzip of an answer sent again and again is kept once made (a kept catalog page). */
+export interface GzipMemo {
+  gzip?: Uint8Array<ArrayBuffer>;
+}
+
 /**
- * A text answer whose gzip its maker keeps, for answers sent again and again (a kept catalog
- * page): what `compression()` would send, without compressing it again. `gzipped` is called
- * only when the client takes gzip and the text is worth it; `compression()` leaves an answer
- * with a Content-Encoding alone.
+ * A text answer sent again and again: what `compression()` would send, with its gzip made once
+ * and kept in `memo` (made only when a client that takes gzip asks and the text is worth it);
+ * `compression()` leaves an answer with a Content-Encoding alone.
  */
 export function precompressed(
   req: Request,
   text: string,
-  gzipped: () => Uint8Array<ArrayBuffer>,
+  memo: GzipMemo,
   headers: Record<string, string>,
 ): Response {
   const vary = { ...headers, Vary: "Accept-Encoding" };
   if (!takesGzip(req) || text.length < COMPRESSION_DEFAULTS.minBytes) {
     return new Response(text, { headers: vary });
   }
-  return new Response(gzipped(), { headers: { ...vary, "Content-Encoding": "gzip" } });
+  memo.gzip ??= gzipSync(text) as Uint8Array<ArrayBuffer>;
+  return new Response(memo.gzip, { headers: { ...vary, "Content-Encoding": "gzip" } });
 }
 
 /**

@@ -5,7 +5,7 @@
 export { type AppOptions, createApp, type FreshApp } from "./app.ts";
 export { createDefine, type Define, page } from "./define.ts";
 export { HttpError } from "./http_error.ts";
-export { precompressed } from "./middleware_stack.ts";
+export { type GzipMemo, precompressed } from "./middleware_stack.ts";
 export type { RouteConfig } from "./body_limit.ts";
 export type {
   Context,
